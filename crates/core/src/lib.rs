@@ -1,0 +1,41 @@
+//! Culprit's core: reads what a person has in front of them when a web page fails (a raw
+//! HTTP response, `curl` output, an HTML page, text copied off the screen, a HAR file, proxy
+//! log lines, or a browser's structured observation) and returns a [`Diagnosis`]: who wrote
+//! the error page, which hop failed, identifiers to quote, whether to retry, and what to do.
+//!
+//! The core is pure: no I/O, no clock, no browser. See `ARCHITECTURE.md`.
+
+pub mod advice;
+mod engine;
+mod error;
+mod ids;
+mod input;
+mod matcher;
+pub mod model;
+pub mod neterror;
+pub mod rules;
+pub mod status;
+mod text;
+
+pub use error::InputError;
+pub use input::{BrowserObservation, HeaderPair};
+pub use model::*;
+
+/// Diagnoses whatever a person pasted or saved: the form is detected from the bytes.
+///
+/// Never panics and runs in time linear in `input.len()`. Returns an error only when
+/// nothing can be read (empty, binary, or broken JSON).
+pub fn diagnose(input: &[u8]) -> Result<Diagnosis, InputError> {
+    let observation = input::read(input)?;
+    Ok(engine::diagnose(&observation))
+}
+
+/// Diagnoses a structured observation sent by a browser front end.
+pub fn diagnose_observation(observation: &BrowserObservation) -> Diagnosis {
+    engine::diagnose(&input::from_browser(observation))
+}
+
+/// Every source the core knows, in id order.
+pub fn sources() -> &'static [rules::Rule] {
+    rules::RULES
+}
