@@ -1,25 +1,704 @@
-//! Matching and scoring: observation -> diagnosis.
+//! Matching and scoring: normalised observation -> diagnosis.
+
+use crate::advice::{self, Context};
 use crate::input::Observation;
+use crate::matcher::{self, Hit, Hits, Region};
 use crate::model::*;
+use crate::rules::{Place, RULES, Rule};
+use crate::text::{self, PageText};
+
+/// Authorship score at which a product is said to have written the page.
+const AUTHOR_THRESHOLD: f32 = 0.5;
+/// Header score at which a product is said to be on the path.
+const VIA_THRESHOLD: f32 = 0.3;
+/// Evidence items kept per product.
+const MAX_EVIDENCE_PER_SOURCE: usize = 8;
+
+#[derive(Default, Clone, Copy)]
+struct Score {
+    author: f32,
+    header: f32,
+}
+
+fn combine(acc: f32, weight: u8) -> f32 {
+    1.0 - (1.0 - acc) * (1.0 - f32::from(weight) / 100.0)
+}
 
 pub fn diagnose(o: &Observation<'_>) -> Diagnosis {
-    let _ = (crate::matcher::placeholder, crate::ids::placeholder, crate::text::placeholder);
+    let body: &[u8] = &o.body;
+    let is_html =
+        o.form == InputForm::Html || (o.form != InputForm::Text && text::looks_like_html(body));
+    let page = if is_html {
+        text::html_text(body)
+    } else {
+        PageText {
+            text: text::collapse(body),
+            ..Default::default()
+        }
+    };
+    let may_be_log = o.form == InputForm::Text;
+
+    let mut hits = Hits::new();
+    matcher::scan_headers(&o.headers, &mut hits);
+    let title_range = page.title_range;
+    matcher::scan(Region::Body, body, &mut hits, &|place, at| match place {
+        Place::Body => true,
+        Place::Title => title_range.is_some_and(|(a, b)| at >= a && at < b),
+        Place::Log => may_be_log,
+        _ => false,
+    });
+    matcher::scan(
+        Region::Text,
+        page.text.as_bytes(),
+        &mut hits,
+        &|place, _| place == Place::Text,
+    );
+    let hits = hits.list;
+
+    let form = if may_be_log && hits.iter().any(|h| signal(h).place == Place::Log) {
+        InputForm::Log
+    } else {
+        o.form
+    };
+
+    // Scores per rule.
+    let mut scores = vec![Score::default(); RULES.len()];
+    for h in &hits {
+        let s = signal(h);
+        let sc = &mut scores[h.signal.0 as usize];
+        if s.place == Place::Header {
+            sc.header = combine(sc.header, s.weight);
+        } else {
+            sc.author = combine(sc.author, s.weight);
+        }
+    }
+
+    // Network error: observed, or written on a browser's own page.
+    let browser_page = best(&scores, |i, s| {
+        RULES[i].category == Category::Browser && s.author >= AUTHOR_THRESHOLD
+    });
+    let net_error = o
+        .net_error
+        .clone()
+        .or_else(|| browser_page.and_then(|_| find_net_error(&page.text)));
+    let net_info = net_error.as_deref().and_then(crate::neterror::info);
+
+    // Status: sent, or read off the page.
+    let mut notes = o.notes.clone();
+    let (status, status_inferred, status_evidence) = match o.status {
+        Some(s) => (Some(s), false, None),
+        None => match infer_status(&hits, &page) {
+            Some((s, ev)) => (Some(s), true, Some(ev)),
+            None => (None, false, None),
+        },
+    };
+    let is_error = status.is_some_and(|s| s >= 400) || net_error.is_some();
+    let has_page = !page.text.trim().is_empty();
+
+    // Who wrote it.
+    let author = best(&scores, |_, s| s.author >= AUTHOR_THRESHOLD);
+    let header_named = best(&scores, |i, s| {
+        s.header >= AUTHOR_THRESHOLD && RULES[i].category != Category::Browser
+    });
+    let (source_idx, source) = if let Some(i) = author {
+        let s = scores[i];
+        (
+            Some(i),
+            source_of(&RULES[i], 1.0 - (1.0 - s.author) * (1.0 - 0.5 * s.header)),
+        )
+    } else if o.form == InputForm::Observation && !has_page && net_error.is_some() {
+        let id = browser_for(o.browser.as_deref(), net_error.as_deref());
+        let idx = RULES.iter().position(|r| r.id == id);
+        match idx {
+            Some(i) => (Some(i), source_of(&RULES[i], 0.95)),
+            None => (None, custom(0.5)),
+        }
+    } else if !has_page && let Some(i) = header_named {
+        (Some(i), source_of(&RULES[i], scores[i].header * 0.9))
+    } else if is_error || (!has_page && status.is_some_and(|s| s >= 400)) {
+        let conf = if has_page { 0.7 } else { 0.4 };
+        if !has_page {
+            notes.push(
+                "The response has no page and no header names the product that sent it; it is treated as the site's own answer."
+                    .to_string(),
+            );
+        }
+        (RULES.iter().position(|r| r.id == "custom"), custom(conf))
+    } else {
+        (
+            RULES.iter().position(|r| r.id == "none"),
+            none_source(status),
+        )
+    };
+    let source_rule: Option<&'static Rule> = source_idx.map(|i| &RULES[i]);
+
+    // Who else was on the path.
+    let mut via_idx: Vec<usize> = (0..RULES.len())
+        .filter(|&i| Some(i) != source_idx)
+        .filter(|&i| {
+            RULES[i].category != Category::Browser && !matches!(RULES[i].id, "custom" | "none")
+        })
+        .filter(|&i| scores[i].header >= VIA_THRESHOLD || scores[i].author >= AUTHOR_THRESHOLD)
+        .collect();
+    via_idx.sort_by_key(|&i| {
+        (
+            category_rank(RULES[i].category),
+            std::cmp::Reverse((scores[i].header * 1000.0) as u32),
+        )
+    });
+    let via: Vec<Via> = via_idx
+        .iter()
+        .map(|&i| Via {
+            id: RULES[i].id.to_string(),
+            name: RULES[i].name.to_string(),
+            category: RULES[i].category,
+        })
+        .collect();
+
+    // Facts from the source's signals (and from logs of any product).
+    let mut facts: Vec<&'static str> = Vec::new();
+    for h in &hits {
+        let s = signal(h);
+        if let Some(f) = s.fact {
+            let own = Some(h.signal.0 as usize) == source_idx || s.place == Place::Log;
+            if own && !facts.contains(&f) {
+                facts.push(f);
+            }
+        }
+    }
+
+    // Evidence.
+    let mut evidence = Vec::new();
+    if let Some(s) = status {
+        let meaning = crate::status::info(s)
+            .map_or_else(|| format!("HTTP status {s}"), |i| i.meaning.to_string());
+        match status_evidence {
+            Some((found, location)) => {
+                evidence.push(Evidence {
+                    source_id: "status".into(),
+                    found,
+                    location,
+                    meaning,
+                });
+            }
+            None => {
+                let found = match &o.status_text {
+                    Some(t) => format!("{s} {t}"),
+                    None => s.to_string(),
+                };
+                evidence.push(Evidence {
+                    source_id: "status".into(),
+                    found,
+                    location: Location::StatusLine,
+                    meaning,
+                });
+            }
+        }
+    }
+    if let Some(code) = &net_error {
+        let meaning = net_info.map_or("A network error reported by the browser".to_string(), |i| {
+            i.meaning.to_string()
+        });
+        evidence.push(Evidence {
+            source_id: "net-error".into(),
+            found: code.clone(),
+            location: Location::NetError,
+            meaning,
+        });
+    }
+    let order: Vec<usize> = source_idx
+        .into_iter()
+        .chain(via_idx.iter().copied())
+        .collect();
+    let line_of = line_numbers(body, &hits);
+    for ri in order {
+        let mut n = 0;
+        for h in hits.iter().filter(|h| h.signal.0 as usize == ri) {
+            if n == MAX_EVIDENCE_PER_SOURCE {
+                break;
+            }
+            n += 1;
+            let s = signal(h);
+            let location = match (h.region, s.place) {
+                (Region::Header(i), _) => Location::Header {
+                    name: o.headers.get(i).map(|(n, _)| n.clone()).unwrap_or_default(),
+                },
+                (_, Place::Title) => Location::Title,
+                (_, Place::Log) => Location::Log {
+                    line: line_of(h.at),
+                },
+                (Region::Text, _) => Location::Text { offset: h.at },
+                (Region::Body, _) => Location::Body { offset: h.at },
+            };
+            evidence.push(Evidence {
+                source_id: RULES[ri].id.to_string(),
+                found: text::shorten(&h.found, 120),
+                location,
+                meaning: s.meaning.to_string(),
+            });
+        }
+    }
+
+    // Identifiers.
+    let matched: Vec<&'static Rule> = (0..RULES.len())
+        .filter(|&i| scores[i].author > 0.0 || scores[i].header > 0.0)
+        .map(|i| &RULES[i])
+        .collect();
+    let ids = crate::ids::find(&o.headers, &page.text, &matched, RULES);
+
+    // Which hop failed.
+    let hop = decide_hop(
+        source_rule,
+        &source,
+        status,
+        &facts,
+        net_info.map(|i| i.hop),
+        net_error.is_some(),
+    );
+
+    let header = |name: &str| {
+        o.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let (retry_after_seconds, retry_after_date) = match header("retry-after") {
+        Some(v) => retry_after(v, header("date")),
+        None => (None, None),
+    };
+    let role = source_rule.map_or(Hop::Origin, |r| r.role);
+    let canonical_net = net_info.map(|i| i.code).or(net_error.as_deref());
+    let ctx = Context {
+        status,
+        source_id: &source.id,
+        source_name: &source.name,
+        category: source.category,
+        role,
+        hop,
+        facts: &facts,
+        net_error: canonical_net,
+        via: &via,
+        has_ids: !ids.is_empty(),
+        retry_after_seconds,
+        retry_after_date: retry_after_date.as_deref(),
+    };
+
+    let status_text = o.status_text.clone().or_else(|| {
+        status
+            .and_then(crate::status::info)
+            .map(|i| i.reason.to_string())
+    });
     Diagnosis {
-        input_form: o.form,
-        status: o.status,
-        status_text: o.status_text.clone(),
-        status_inferred: false,
-        net_error: o.net_error.clone(),
+        input_form: form,
+        status,
+        status_text,
+        status_inferred,
+        net_error: canonical_net.map(str::to_string),
         url: o.url.clone(),
-        source: Source { id: "none".into(), name: "Not an error page".into(), category: Category::None, confidence: 0.0 },
-        via: vec![],
-        failing_hop: FailingHop { hop: Hop::Unknown, explanation: String::new() },
-        summary: String::new(),
-        evidence: vec![],
-        ids: vec![],
-        retry: Retry { advice: RetryAdvice::No, after_seconds: None, at: None, from_header: false, explanation: String::new() },
-        visitor_fixes: vec![],
-        owner_fixes: vec![],
-        notes: o.notes.clone(),
+        failing_hop: FailingHop {
+            hop,
+            explanation: advice::explain(&ctx),
+        },
+        summary: advice::summary(&ctx),
+        retry: advice::retry(&ctx),
+        visitor_fixes: advice::visitor_fixes(&ctx),
+        owner_fixes: advice::owner_fixes(&ctx),
+        source,
+        via,
+        evidence,
+        ids,
+        notes,
+    }
+}
+
+fn signal(h: &Hit) -> &'static crate::rules::Signal {
+    &RULES[h.signal.0 as usize].signals[h.signal.1 as usize]
+}
+
+/// Index of the best-scoring rule that passes `keep`.
+fn best(scores: &[Score], keep: impl Fn(usize, &Score) -> bool) -> Option<usize> {
+    let mut best: Option<(usize, f32)> = None;
+    for (i, s) in scores.iter().enumerate() {
+        if !keep(i, s) {
+            continue;
+        }
+        let key = s.author + 0.1 * s.header;
+        if best.is_none_or(|(_, k)| key > k) {
+            best = Some((i, key));
+        }
+    }
+    best.map(|(i, _)| i)
+}
+
+fn source_of(rule: &Rule, confidence: f32) -> Source {
+    Source {
+        id: rule.id.to_string(),
+        name: rule.name.to_string(),
+        category: rule.category,
+        confidence: (confidence.clamp(0.0, 0.99) * 100.0).round() / 100.0,
+    }
+}
+
+fn custom(confidence: f32) -> Source {
+    match crate::rules::rule("custom") {
+        Some(r) => source_of(r, confidence),
+        None => Source {
+            id: "custom".into(),
+            name: "The site's own page".into(),
+            category: Category::Site,
+            confidence,
+        },
+    }
+}
+
+fn none_source(status: Option<u16>) -> Source {
+    let conf = if status.is_some() { 0.9 } else { 0.6 };
+    match crate::rules::rule("none") {
+        Some(r) => source_of(r, conf),
+        None => Source {
+            id: "none".into(),
+            name: "Not an error page".into(),
+            category: Category::None,
+            confidence: conf,
+        },
+    }
+}
+
+/// Which browser wrote a network error page: as reported, or by the error's spelling.
+fn browser_for(browser: Option<&str>, net_error: Option<&str>) -> &'static str {
+    match browser.map(str::to_ascii_lowercase).as_deref() {
+        Some(b) if b.contains("firefox") || b.contains("gecko") => return "firefox",
+        Some(b) if b.contains("chrom") || b.contains("edge") => return "chrome",
+        _ => {}
+    }
+    let e = net_error.unwrap_or_default();
+    if ["NS_", "SSL_ERROR", "SEC_ERROR", "MOZILLA_PKIX"]
+        .iter()
+        .any(|p| e.starts_with(p))
+    {
+        "firefox"
+    } else {
+        "chrome"
+    }
+}
+
+/// Outermost first: CDN, platform, load balancer, proxy, web server, app server.
+fn category_rank(c: Category) -> u8 {
+    match c {
+        Category::Cdn => 0,
+        Category::Platform => 1,
+        Category::LoadBalancer => 2,
+        Category::Proxy => 3,
+        Category::WebServer => 4,
+        Category::AppServer => 5,
+        _ => 6,
+    }
+}
+
+/// A browser network error code written on a browser's page (`ERR_...`, `DNS_PROBE_...`,
+/// Firefox's `SSL_ERROR_...`).
+fn find_net_error(text: &str) -> Option<String> {
+    const PREFIXES: &[&str] = &[
+        "NET::ERR_",
+        "ERR_",
+        "DNS_PROBE_FINISHED_",
+        "SSL_ERROR_",
+        "SEC_ERROR_",
+        "MOZILLA_PKIX_ERROR_",
+        "NS_ERROR_",
+    ];
+    let bytes = text.as_bytes();
+    let mut best: Option<(usize, &str)> = None;
+    for p in PREFIXES {
+        if let Some(at) = memchr::memmem::find(bytes, p.as_bytes()) {
+            // A code is a run of capitals, digits, underscores (and the `::` of NET::).
+            if at > 0
+                && (bytes[at - 1].is_ascii_alphanumeric()
+                    || bytes[at - 1] == b'_'
+                    || bytes[at - 1] == b':')
+            {
+                continue;
+            }
+            let end = bytes[at..]
+                .iter()
+                .position(|b| {
+                    !(b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_' || *b == b':')
+                })
+                .map_or(bytes.len(), |e| at + e);
+            let code = &text[at..end];
+            if code.len() > p.len() && best.is_none_or(|(b, _)| at < b) {
+                best = Some((at, code));
+            }
+        }
+    }
+    best.map(|(_, c)| c.to_string())
+}
+
+/// Reads a status off a page without a status line: from a signal that implies one, else
+/// from a three-digit code near an error word in the title or the first lines of text.
+fn infer_status(hits: &[Hit], page: &PageText) -> Option<(u16, (String, Location))> {
+    if let Some(h) = hits
+        .iter()
+        .filter(|h| signal(h).status.is_some())
+        .max_by_key(|h| signal(h).weight)
+    {
+        let s = signal(h);
+        let location = match (h.region, s.place) {
+            (_, Place::Log) => Location::Log { line: 1 },
+            (Region::Text, _) => Location::Text { offset: h.at },
+            _ => Location::Body { offset: h.at },
+        };
+        return s
+            .status
+            .map(|code| (code, (text::shorten(&h.found, 120), location)));
+    }
+    let mut best: Option<(i32, u16, String, Location)> = None;
+    let mut consider = |hay: &str, in_title: bool| {
+        let b = hay.as_bytes();
+        let mut i = 0;
+        while i + 3 <= b.len() {
+            let is_code = b[i..i + 3].iter().all(u8::is_ascii_digit)
+                && (i == 0 || !b[i - 1].is_ascii_alphanumeric())
+                && b.get(i + 3).is_none_or(|c| !c.is_ascii_digit());
+            if !is_code {
+                i += 1;
+                continue;
+            }
+            let code = u16::from(b[i] - b'0') * 100
+                + u16::from(b[i + 1] - b'0') * 10
+                + u16::from(b[i + 2] - b'0');
+            i += 3;
+            if !(400..=599).contains(&code) {
+                continue;
+            }
+            let Some(info) = crate::status::info(code) else {
+                continue;
+            };
+            let before = hay[..i - 3].to_ascii_lowercase();
+            let before = before.trim_end_matches([' ', ':', '#', '(']);
+            let after = hay[i..].trim_start_matches([' ', '.', ':', '-', ')', '(']);
+            let mut score = 0;
+            if in_title {
+                score += 3;
+            }
+            if before.ends_with("error")
+                || before.ends_with("error code")
+                || before.ends_with("status")
+            {
+                score += 3;
+            }
+            if after.len() >= info.reason.len()
+                && after[..info.reason.len()].eq_ignore_ascii_case(info.reason)
+            {
+                score += 4;
+            }
+            if after.starts_with("That") || after.to_ascii_lowercase().starts_with("error") {
+                score += 2;
+            }
+            if score >= 3 && best.as_ref().is_none_or(|(s, ..)| score > *s) {
+                let location = if in_title {
+                    Location::Title
+                } else {
+                    Location::Text { offset: i - 3 }
+                };
+                let found = text::shorten(&hay[i - 3..], 60);
+                best = Some((score, code, found, location));
+            }
+        }
+    };
+    if let Some(t) = &page.title {
+        consider(t, true);
+    }
+    let head_end = (0..=page.text.len().min(2048))
+        .rev()
+        .find(|&e| page.text.is_char_boundary(e))
+        .unwrap_or(0);
+    consider(&page.text[..head_end], false);
+    best.map(|(_, code, found, loc)| (code, (found, loc)))
+}
+
+/// Line numbers (from 1) of log hits, computed in one pass over the body.
+fn line_numbers<'a>(body: &'a [u8], hits: &[Hit]) -> impl Fn(usize) -> usize + 'a {
+    let mut offsets: Vec<usize> = hits
+        .iter()
+        .filter(|h| signal(h).place == Place::Log && h.region == Region::Body)
+        .map(|h| h.at)
+        .collect();
+    offsets.sort_unstable();
+    offsets.dedup();
+    let mut lines = Vec::with_capacity(offsets.len());
+    let mut line = 1;
+    let mut pos = 0;
+    for &off in &offsets {
+        let off = off.min(body.len());
+        line += memchr::memchr_iter(b'\n', &body[pos..off]).count();
+        pos = off;
+        lines.push((off, line));
+    }
+    move |at: usize| lines.iter().find(|(o, _)| *o == at).map_or(1, |(_, l)| *l)
+}
+
+/// The failing hop, from what wrote the page, the status and the facts found.
+fn decide_hop(
+    rule: Option<&Rule>,
+    source: &Source,
+    status: Option<u16>,
+    facts: &[&str],
+    net_hop: Option<Hop>,
+    has_net_error: bool,
+) -> Hop {
+    if has_net_error && status.is_none() {
+        return net_hop.unwrap_or(Hop::Network);
+    }
+    if source.category == Category::None {
+        return Hop::Unknown;
+    }
+    if let (Some(r), Some(s)) = (rule, status) {
+        if let Some((_, h)) = r.hops.iter().find(|(code, _)| *code == s) {
+            return *h;
+        }
+    }
+    let role = rule.map_or(Hop::Origin, |r| r.role);
+    const ORIGIN_FACTS: &[&str] = &[
+        "upstream-refused",
+        "upstream-closed",
+        "upstream-reset",
+        "upstream-timeout",
+        "upstream-invalid",
+        "upstream-header-too-big",
+        "upstream-dns",
+        "upstream-tls",
+        "no-upstream",
+        "origin-unreachable",
+        "origin-tls",
+        "app-crashed",
+        "app-boot-timeout",
+        "php-fpm",
+    ];
+    if facts.contains(&"request-too-large") {
+        return Hop::Browser;
+    }
+    if facts.contains(&"edge-internal") {
+        return Hop::Edge;
+    }
+    if facts.iter().any(|f| ORIGIN_FACTS.contains(f)) {
+        return Hop::Origin;
+    }
+    if facts
+        .iter()
+        .any(|f| matches!(*f, "blocked" | "rate-limited"))
+    {
+        return if role == Hop::Browser {
+            Hop::Origin
+        } else {
+            role
+        };
+    }
+    let Some(s) = status else {
+        return if source.category == Category::Site {
+            Hop::Origin
+        } else {
+            Hop::Unknown
+        };
+    };
+    match s {
+        431 | 494 => Hop::Browser,
+        // A gateway's own answer about the server behind it.
+        502 | 503 | 504 | 520..=527 | 530 | 460 | 463 | 561 | 598 | 599 => Hop::Origin,
+        // A proxy or CDN that failed itself; a site's page is the origin's.
+        500 | 501 | 505..=511 => match role {
+            Hop::Edge | Hop::Gateway => role,
+            _ => Hop::Origin,
+        },
+        407 => Hop::Network,
+        403 | 429 => match role {
+            Hop::Edge | Hop::Gateway => role,
+            _ => Hop::Origin,
+        },
+        400..=499 => Hop::Origin,
+        _ => Hop::Unknown,
+    }
+}
+
+/// `Retry-After`: seconds, or an HTTP date turned into seconds using the `Date` header.
+fn retry_after(value: &str, date: Option<&str>) -> (Option<u64>, Option<String>) {
+    let v = value.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return (Some(secs.min(7 * 24 * 3600)), None);
+    }
+    match (parse_http_date(v), date.and_then(parse_http_date)) {
+        (Some(at), Some(now)) => (Some(at.saturating_sub(now)), None),
+        (Some(_), None) => (None, Some(v.to_string())),
+        _ => (None, None),
+    }
+}
+
+/// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) into seconds since 1970.
+fn parse_http_date(s: &str) -> Option<u64> {
+    let parts: Vec<&str> = s.split_whitespace().collect();
+    let [_, day, month, year, time, _] = parts.as_slice() else {
+        return None;
+    };
+    let day: u64 = day.parse().ok()?;
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let month = MONTHS.iter().position(|m| m.eq_ignore_ascii_case(month))? as u64 + 1;
+    let year: u64 = year.parse().ok()?;
+    let mut t = time.split(':').map(|p| p.parse::<u64>().ok());
+    let (h, mi, se) = (t.next()??, t.next()??, t.next()??);
+    if !(1970..=9999).contains(&year) || !(1..=31).contains(&day) || h > 23 || mi > 59 || se > 60 {
+        return None;
+    }
+    // Days from civil date (Howard Hinnant's algorithm).
+    let (y, m) = if month <= 2 {
+        (year - 1, month + 9)
+    } else {
+        (year, month - 3)
+    };
+    let era = y / 400;
+    let yoe = y - era * 400;
+    let doy = (153 * m + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = (era * 146_097 + doe).checked_sub(719_468)?;
+    Some(days * 86_400 + h * 3600 + mi * 60 + se)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn http_dates() {
+        assert_eq!(parse_http_date("Thu, 01 Jan 1970 00:00:10 GMT"), Some(10));
+        assert_eq!(
+            parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(784_111_777)
+        );
+        assert_eq!(
+            retry_after(
+                "Sun, 22 Nov 2026 01:05:00 GMT",
+                Some("Sun, 22 Nov 2026 01:00:00 GMT")
+            ),
+            (Some(300), None)
+        );
+        assert_eq!(retry_after("120", None), (Some(120), None));
+        assert_eq!(parse_http_date("garbage"), None);
+    }
+
+    #[test]
+    fn net_error_codes() {
+        assert_eq!(
+            find_net_error("This site can't be reached ERR_CONNECTION_REFUSED Reload").as_deref(),
+            Some("ERR_CONNECTION_REFUSED")
+        );
+        assert_eq!(
+            find_net_error("DNS_PROBE_FINISHED_NXDOMAIN").as_deref(),
+            Some("DNS_PROBE_FINISHED_NXDOMAIN")
+        );
+        assert_eq!(
+            find_net_error("NET::ERR_CERT_DATE_INVALID").as_deref(),
+            Some("NET::ERR_CERT_DATE_INVALID")
+        );
     }
 }

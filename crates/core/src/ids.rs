@@ -1,1 +1,103 @@
-pub fn placeholder() {}
+//! Identifiers worth quoting to a site owner: Ray IDs, request IDs, reference numbers, POPs.
+
+use crate::model::{FoundId, Location};
+use crate::rules::Rule;
+
+/// Headers that carry a request identifier whatever product set them.
+const GENERIC_HEADERS: &[(&str, &str, &str)] = &[
+    ("x-request-id", "request-id", "Request ID"),
+    ("x-correlation-id", "request-id", "Correlation ID"),
+    ("request-id", "request-id", "Request ID"),
+    ("x-amzn-trace-id", "trace-id", "AWS trace ID"),
+    ("x-cloud-trace-context", "trace-id", "Google Cloud trace ID"),
+    ("traceparent", "trace-id", "Trace ID (W3C traceparent)"),
+];
+
+/// Longest identifier kept.
+const MAX_ID: usize = 128;
+
+fn push(ids: &mut Vec<FoundId>, kind: &str, label: &str, value: &str, location: Location) {
+    let value = value
+        .trim()
+        .trim_end_matches(['.', ',', ';', ')', '"', '\'']);
+    if value.is_empty()
+        || value.len() > MAX_ID
+        || ids.iter().any(|i| i.value == value && i.kind == kind)
+    {
+        return;
+    }
+    ids.push(FoundId {
+        kind: kind.to_string(),
+        label: label.to_string(),
+        value: value.to_string(),
+        location,
+    });
+}
+
+/// Finds identifiers in headers (any known header) and in the visible text (markers of the
+/// rules that matched).
+pub fn find(
+    headers: &[(String, String)],
+    text: &str,
+    matched: &[&'static Rule],
+    all: &[Rule],
+) -> Vec<FoundId> {
+    let mut ids = Vec::new();
+    for rule in all {
+        for spec in rule.ids {
+            let Some(h) = spec.header else { continue };
+            if let Some((name, value)) = headers.iter().find(|(n, _)| n == h) {
+                let loc = || Location::Header { name: name.clone() };
+                push(&mut ids, spec.kind, spec.label, value, loc());
+                if spec.pop_after_dash {
+                    if let Some((_, pop)) = value.trim().rsplit_once('-') {
+                        if (2..=5).contains(&pop.len())
+                            && pop.bytes().all(|b| b.is_ascii_alphanumeric())
+                        {
+                            push(&mut ids, "pop", "Data centre (POP)", pop, loc());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for (h, kind, label) in GENERIC_HEADERS {
+        if let Some((name, value)) = headers.iter().find(|(n, _)| n == h) {
+            push(
+                &mut ids,
+                kind,
+                label,
+                value,
+                Location::Header { name: name.clone() },
+            );
+        }
+    }
+    let specs: Vec<_> = matched
+        .iter()
+        .flat_map(|r| r.ids.iter())
+        .filter(|s| s.after.is_some())
+        .collect();
+    if !specs.is_empty() {
+        let lower = text.to_ascii_lowercase();
+        for spec in specs {
+            let Some(marker) = spec.after else { continue };
+            let marker = marker.to_ascii_lowercase();
+            if let Some(p) = memchr::memmem::find(lower.as_bytes(), marker.as_bytes()) {
+                let after = &text[p + marker.len()..];
+                let token = after
+                    .trim_start_matches([' ', ':', '#'])
+                    .split(char::is_whitespace)
+                    .next()
+                    .unwrap_or("");
+                push(
+                    &mut ids,
+                    spec.kind,
+                    spec.label,
+                    token,
+                    Location::Text { offset: p },
+                );
+            }
+        }
+    }
+    ids
+}

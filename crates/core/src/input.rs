@@ -3,6 +3,7 @@
 use crate::error::InputError;
 use crate::model::InputForm;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// One response header as a browser reports it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,20 +44,548 @@ pub struct Observation<'a> {
     pub notes: Vec<String>,
 }
 
-pub fn read(_input: &[u8]) -> Result<Observation<'_>, InputError> {
-    Err(InputError::Empty)
+/// Most headers kept from one response; the rest are dropped (hostile input).
+const MAX_HEADERS: usize = 256;
+/// Longest header value kept.
+const MAX_HEADER_VALUE: usize = 16 * 1024;
+/// How many lines of curl chatter may precede the first status line.
+const MAX_PREAMBLE_LINES: usize = 200;
+
+/// Detects the form of `input` and normalises it.
+pub fn read(input: &[u8]) -> Result<Observation<'_>, InputError> {
+    let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
+    let start = input
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(input.len());
+    let trimmed = &input[start..];
+    if trimmed.is_empty() {
+        return Err(InputError::Empty);
+    }
+    if trimmed[0] == b'{' {
+        if let Some(o) = read_json(trimmed)? {
+            return Ok(o);
+        }
+    }
+    if let Some(o) = read_http(input) {
+        return Ok(o);
+    }
+    if crate::text::looks_binary(trimmed) {
+        return Err(InputError::Binary);
+    }
+    let form = if crate::text::looks_like_html(trimmed) {
+        InputForm::Html
+    } else {
+        InputForm::Text
+    };
+    Ok(Observation {
+        form,
+        status: None,
+        status_text: None,
+        headers: Vec::new(),
+        body: Cow::Borrowed(trimmed),
+        net_error: None,
+        browser: None,
+        url: None,
+        notes: Vec::new(),
+    })
+}
+
+/// A line of input without its terminator, and where the next line starts.
+fn next_line(input: &[u8], at: usize) -> Option<(&[u8], usize)> {
+    if at >= input.len() {
+        return None;
+    }
+    let end = memchr::memchr(b'\n', &input[at..]).map_or(input.len(), |p| at + p);
+    let mut line = &input[at..end];
+    if line.last() == Some(&b'\r') {
+        line = &line[..line.len() - 1];
+    }
+    Some((line, (end + 1).min(input.len().max(end + 1))))
+}
+
+/// Parses `HTTP/1.1 502 Bad Gateway` (optionally behind curl's `< `); returns status and reason.
+fn status_line(line: &[u8]) -> Option<(u16, String)> {
+    let line = strip_curl_in(line).unwrap_or(line);
+    let rest = line.strip_prefix(b"HTTP/")?;
+    let sp = memchr::memchr(b' ', rest)?;
+    let version = &rest[..sp];
+    if version.is_empty()
+        || version.len() > 3
+        || !version.iter().all(|b| b.is_ascii_digit() || *b == b'.')
+    {
+        return None;
+    }
+    let rest = &rest[sp + 1..];
+    if rest.len() < 3
+        || !rest[..3].iter().all(u8::is_ascii_digit)
+        || rest.get(3).is_some_and(|b| *b != b' ')
+    {
+        return None;
+    }
+    let code = u16::from(rest[0] - b'0') * 100
+        + u16::from(rest[1] - b'0') * 10
+        + u16::from(rest[2] - b'0');
+    if !(100..=999).contains(&code) {
+        return None;
+    }
+    let reason = String::from_utf8_lossy(rest.get(4..).unwrap_or_default())
+        .trim()
+        .to_string();
+    Some((code, reason))
+}
+
+/// `< Header: value` as curl -v prints response lines.
+fn strip_curl_in(line: &[u8]) -> Option<&[u8]> {
+    if line == b"<" {
+        return Some(b"");
+    }
+    line.strip_prefix(b"< ")
+}
+
+/// curl -v chatter that is not part of the response: `* info`, `> request`, `{ [n bytes data]`.
+fn is_curl_meta(line: &[u8]) -> bool {
+    line.starts_with(b"* ")
+        || line == b"*"
+        || line.starts_with(b"> ")
+        || line == b">"
+        || line.starts_with(b"{ [")
+        || line.starts_with(b"} [")
+        || line.starts_with(b"$ curl")
+        || line.starts_with(b"curl ")
+        || line.starts_with(b"  % Total")
+        || line.starts_with(b"                                 Dload")
+}
+
+struct Parsed {
+    status: u16,
+    reason: String,
+    headers: Vec<(String, String)>,
+    body_start: usize,
+    curl_v: bool,
+}
+
+/// Parses one response's head starting at the status line at `at`.
+fn parse_head(input: &[u8], at: usize) -> Option<Parsed> {
+    let (line, mut pos) = next_line(input, at)?;
+    let curl_v = line.starts_with(b"< ");
+    let (status, reason) = status_line(line)?;
+    let mut headers: Vec<(String, String)> = Vec::new();
+    while let Some((line, next)) = next_line(input, pos) {
+        let content = if curl_v {
+            match strip_curl_in(line) {
+                Some(c) => c,
+                None if is_curl_meta(line) => {
+                    pos = next;
+                    continue;
+                }
+                None => b"",
+            }
+        } else {
+            line
+        };
+        pos = next;
+        if content.is_empty() {
+            break;
+        }
+        if (content[0] == b' ' || content[0] == b'\t') && !headers.is_empty() {
+            if let Some(last) = headers.last_mut() {
+                if last.1.len() < MAX_HEADER_VALUE {
+                    last.1.push(' ');
+                    last.1.push_str(String::from_utf8_lossy(content).trim());
+                }
+            }
+            continue;
+        }
+        let Some(colon) = memchr::memchr(b':', content) else {
+            // Not a header: the head ended without a blank line (text copied off a screen).
+            pos -= line.len() + 1;
+            break;
+        };
+        if headers.len() < MAX_HEADERS {
+            let name = String::from_utf8_lossy(&content[..colon])
+                .trim()
+                .to_ascii_lowercase();
+            let value = &content[colon + 1..];
+            let value = &value[..value.len().min(MAX_HEADER_VALUE)];
+            headers.push((name, String::from_utf8_lossy(value).trim().to_string()));
+        }
+    }
+    Some(Parsed {
+        status,
+        reason,
+        headers,
+        body_start: pos.min(input.len()),
+        curl_v,
+    })
+}
+
+/// Raw HTTP response, curl -i or curl -v output; several responses in a row: the last counts.
+fn read_http(input: &[u8]) -> Option<Observation<'_>> {
+    // Find the first status line, allowing curl chatter and blank lines before it.
+    let mut pos = 0;
+    let mut first = None;
+    for _ in 0..MAX_PREAMBLE_LINES {
+        let (line, next) = next_line(input, pos)?;
+        if status_line(line).is_some() {
+            first = Some(pos);
+            break;
+        }
+        if !(line.iter().all(u8::is_ascii_whitespace) || is_curl_meta(line)) {
+            return None;
+        }
+        pos = next;
+    }
+    let mut head = parse_head(input, first?)?;
+    let mut skipped = 0usize;
+    // Responses in a row: 1xx, CONNECT's 200, redirects followed by curl -L.
+    loop {
+        let mut pos = head.body_start;
+        let mut next_status = None;
+        while let Some((line, next)) = next_line(input, pos) {
+            if status_line(line).is_some() {
+                next_status = Some(pos);
+                break;
+            }
+            if line.iter().all(u8::is_ascii_whitespace) || is_curl_meta(line) {
+                pos = next;
+                continue;
+            }
+            break;
+        }
+        match next_status.and_then(|at| parse_head(input, at)) {
+            Some(h) => {
+                head = h;
+                skipped += 1;
+            }
+            None => break,
+        }
+    }
+
+    let raw_body = &input[head.body_start..];
+    let mut body: Cow<'_, [u8]> = if head.curl_v {
+        Cow::Owned(strip_curl_body(raw_body))
+    } else {
+        Cow::Borrowed(raw_body)
+    };
+    let mut notes = Vec::new();
+    if skipped > 0 {
+        notes.push(format!(
+            "The input held {} responses in a row (redirects or a proxy tunnel); the last one was diagnosed.",
+            skipped + 1
+        ));
+    }
+    let header = |name: &str| {
+        head.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    };
+    if header("transfer-encoding").is_some_and(|v| v.to_ascii_lowercase().contains("chunked")) {
+        if let Some(decoded) = dechunk(&body) {
+            body = Cow::Owned(decoded);
+        }
+    }
+    if crate::text::looks_binary(&body) {
+        let encoding = header("content-encoding").unwrap_or("").to_string();
+        notes.push(if encoding.is_empty() {
+            "The body is binary data and was not inspected; the headers were.".to_string()
+        } else {
+            format!("The body is compressed ({encoding}) and was not inspected; the headers were.")
+        });
+        body = Cow::Borrowed(&[]);
+    }
+    let url = None;
+    Some(Observation {
+        form: InputForm::Http,
+        status: Some(head.status),
+        status_text: if head.reason.is_empty() {
+            None
+        } else {
+            Some(head.reason)
+        },
+        headers: head.headers,
+        body,
+        net_error: None,
+        browser: None,
+        url,
+        notes,
+    })
+}
+
+/// Drops curl -v chatter from the body part of the output.
+fn strip_curl_body(body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(body.len());
+    let mut pos = 0;
+    while let Some((line, next)) = next_line(body, pos) {
+        let raw = &body[pos..next.min(body.len())];
+        if !(line.starts_with(b"* ") || line.starts_with(b"{ [") || line.starts_with(b"} [")) {
+            out.extend_from_slice(raw);
+        }
+        pos = next;
+    }
+    out
+}
+
+/// Decodes a chunked body; None when it is not well-formed chunked encoding.
+fn dechunk(body: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(body.len());
+    let mut pos = 0;
+    loop {
+        let (line, next) = next_line(body, pos)?;
+        let size_part = line.split(|b| *b == b';').next().unwrap_or_default();
+        let size_str = std::str::from_utf8(size_part).ok()?.trim();
+        if size_str.is_empty() || size_str.len() > 8 {
+            return None;
+        }
+        let size = usize::from_str_radix(size_str, 16).ok()?;
+        if size == 0 {
+            return Some(out);
+        }
+        let end = next.checked_add(size)?;
+        if end > body.len() {
+            out.extend_from_slice(&body[next..]);
+            return Some(out);
+        }
+        out.extend_from_slice(&body[next..end]);
+        pos = end;
+        // Skip the CRLF after the chunk.
+        if body.get(pos) == Some(&b'\r') {
+            pos += 1;
+        }
+        if body.get(pos) == Some(&b'\n') {
+            pos += 1;
+        }
+        if pos >= body.len() {
+            return Some(out);
+        }
+    }
+}
+
+// ---- JSON forms: HAR files and browser observations ----
+
+#[derive(Deserialize)]
+struct Har {
+    log: HarLog,
+}
+
+#[derive(Deserialize)]
+struct HarLog {
+    #[serde(default)]
+    entries: Vec<HarEntry>,
+}
+
+#[derive(Deserialize)]
+struct HarEntry {
+    #[serde(default)]
+    request: HarRequest,
+    #[serde(default)]
+    response: HarResponse,
+    #[serde(default, rename = "_resourceType")]
+    resource_type: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct HarRequest {
+    #[serde(default)]
+    url: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct HarResponse {
+    #[serde(default)]
+    status: i64,
+    #[serde(default)]
+    status_text: String,
+    #[serde(default)]
+    headers: Vec<HeaderPair>,
+    #[serde(default)]
+    content: HarContent,
+    #[serde(default, rename = "_error")]
+    error: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct HarContent {
+    #[serde(default)]
+    text: Option<String>,
+    #[serde(default)]
+    encoding: Option<String>,
+    #[serde(default)]
+    mime_type: Option<String>,
+}
+
+fn read_json(input: &[u8]) -> Result<Option<Observation<'static>>, InputError> {
+    let head = &input[..input.len().min(4096)];
+    let has = |k: &[u8]| memchr::memmem::find(head, k).is_some();
+    if has(b"\"log\"") {
+        let har: Har = serde_json::from_slice(input)
+            .map_err(|e| InputError::BadJson(format!("not a HAR file ({e})")))?;
+        return pick_har(har).map(Some);
+    }
+    if has(b"\"net_error\"") || has(b"\"status\"") || has(b"\"headers\"") || has(b"\"body\"") {
+        let o: BrowserObservation = serde_json::from_slice(input)
+            .map_err(|e| InputError::BadJson(format!("not a browser observation ({e})")))?;
+        let obs = from_browser(&o);
+        return Ok(Some(Observation {
+            body: Cow::Owned(obs.body.into_owned()),
+            ..obs
+        }));
+    }
+    Ok(None)
+}
+
+fn is_document(e: &HarEntry) -> bool {
+    e.resource_type.as_deref() == Some("document")
+        || e.response
+            .content
+            .mime_type
+            .as_deref()
+            .is_some_and(|m| m.starts_with("text/html"))
+}
+
+fn pick_har(har: Har) -> Result<Observation<'static>, InputError> {
+    let entries = har.log.entries;
+    if entries.is_empty() {
+        return Err(InputError::EmptyHar);
+    }
+    let failed = |e: &HarEntry| e.response.status >= 400 || e.response.status <= 0;
+    // The failing document request; else any failing request; else the first document.
+    let idx = entries
+        .iter()
+        .position(|e| failed(e) && is_document(e))
+        .or_else(|| entries.iter().position(failed))
+        .or_else(|| entries.iter().position(is_document))
+        .unwrap_or(0);
+    let total = entries.len();
+    let Some(entry) = entries.into_iter().nth(idx) else {
+        return Err(InputError::EmptyHar);
+    };
+    let r = entry.response;
+    let mut body = r.content.text.unwrap_or_default().into_bytes();
+    if r.content.encoding.as_deref() == Some("base64") {
+        body = base64_decode(&body).unwrap_or_default();
+    }
+    let status = u16::try_from(r.status)
+        .ok()
+        .filter(|s| (100..=999).contains(s));
+    let net_error = r.error.filter(|e| !e.is_empty());
+    let mut notes = vec![format!(
+        "Picked request {} of {total} in the HAR file: {}",
+        idx + 1,
+        entry.request.url
+    )];
+    if status.is_none() && net_error.is_none() {
+        notes.push(
+            "The request got no response (status 0): the browser gave up or the network failed."
+                .to_string(),
+        );
+    }
+    Ok(Observation {
+        form: InputForm::Har,
+        status,
+        status_text: Some(r.status_text).filter(|s| !s.is_empty()),
+        headers: r
+            .headers
+            .into_iter()
+            .map(|h| (h.name.to_ascii_lowercase(), h.value))
+            .collect(),
+        body: Cow::Owned(body),
+        net_error,
+        browser: None,
+        url: Some(entry.request.url).filter(|u| !u.is_empty()),
+        notes,
+    })
+}
+
+fn base64_decode(input: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(input.len() / 4 * 3);
+    let mut acc = 0u32;
+    let mut bits = 0;
+    for &b in input {
+        let v = match b {
+            b'A'..=b'Z' => b - b'A',
+            b'a'..=b'z' => b - b'a' + 26,
+            b'0'..=b'9' => b - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            b'=' | b'\n' | b'\r' | b' ' => continue,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    Some(out)
 }
 
 pub fn from_browser(o: &BrowserObservation) -> Observation<'_> {
     Observation {
         form: InputForm::Observation,
-        status: o.status,
-        status_text: o.status_text.clone(),
-        headers: o.headers.iter().map(|h| (h.name.to_ascii_lowercase(), h.value.clone())).collect(),
-        body: std::borrow::Cow::Borrowed(o.body.as_deref().unwrap_or_default().as_bytes()),
-        net_error: o.net_error.clone(),
+        status: o.status.filter(|s| *s != 0),
+        status_text: o.status_text.clone().filter(|s| !s.is_empty()),
+        headers: o
+            .headers
+            .iter()
+            .take(MAX_HEADERS)
+            .map(|h| (h.name.to_ascii_lowercase(), h.value.clone()))
+            .collect(),
+        body: Cow::Borrowed(o.body.as_deref().unwrap_or_default().as_bytes()),
+        net_error: o.net_error.clone().filter(|s| !s.is_empty()),
         browser: o.browser.clone(),
         url: o.url.clone(),
         notes: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn curl_v_and_redirect_chain() {
+        let input = b"* Trying 127.0.0.1:80...\n> GET / HTTP/1.1\n> Host: x\n>\n< HTTP/1.1 301 Moved\n< Location: /a\n<\n* Issue another request\n> GET /a HTTP/1.1\n>\n< HTTP/2 502\n< server: nginx\n<\n<html>hi</html>\n* Connection #0 left intact\n";
+        let o = read(input).expect("reads");
+        assert_eq!(o.status, Some(502));
+        assert_eq!(o.headers, vec![("server".to_string(), "nginx".to_string())]);
+        assert_eq!(&*o.body, b"<html>hi</html>\n");
+    }
+
+    #[test]
+    fn connect_tunnel_then_response() {
+        let input = b"HTTP/1.1 200 Connection established\r\n\r\nHTTP/1.1 503 Service Unavailable\r\nServer: x\r\n\r\nbody";
+        let o = read(input).expect("reads");
+        assert_eq!(o.status, Some(503));
+        assert_eq!(&*o.body, b"body");
+    }
+
+    #[test]
+    fn chunked() {
+        let input = b"HTTP/1.1 502 Bad Gateway\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n";
+        let o = read(input).expect("reads");
+        assert_eq!(&*o.body, b"hello world");
+    }
+
+    #[test]
+    fn empty_and_binary() {
+        assert_eq!(read(b"  \n ").err(), Some(InputError::Empty));
+        assert_eq!(
+            read(&[0u8, 1, 2, 3, 0, 0, 0, 0, 0, 5, 6, 7, 0, 0, 0, 0]).err(),
+            Some(InputError::Binary)
+        );
+    }
+
+    #[test]
+    fn har_picks_failing_document() {
+        let har = br#"{"log":{"entries":[{"request":{"url":"https://a/x.js"},"response":{"status":200,"content":{"mimeType":"text/javascript"}}},{"request":{"url":"https://a/"},"response":{"status":502,"statusText":"Bad Gateway","headers":[{"name":"Server","value":"nginx"}],"content":{"mimeType":"text/html","text":"<html></html>"}}}]}}"#;
+        let o = read(har).expect("reads");
+        assert_eq!(o.form, InputForm::Har);
+        assert_eq!(o.status, Some(502));
+        assert_eq!(o.url.as_deref(), Some("https://a/"));
     }
 }

@@ -1,1 +1,173 @@
-pub fn placeholder() {}
+//! One multi-pattern automaton over every rule's literal signals.
+//!
+//! Built once (lazily) from [`crate::rules::RULES`]; each region of the input (header values,
+//! raw body, visible text) is scanned in a single pass. A hit is recorded once per
+//! (rule, signal): hostile input repeating a pattern millions of times costs time linear in
+//! its size and memory proportional to the number of signals.
+
+use crate::rules::{Place, RULES};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use std::sync::OnceLock;
+
+/// Index of a signal: (rule index, signal index within the rule).
+pub type SignalRef = (u16, u16);
+
+struct Matcher {
+    ac: Option<AhoCorasick>,
+    /// For each pattern id: the signals that use this literal.
+    owners: Vec<Vec<SignalRef>>,
+    /// Header signals with an empty pattern: presence of a header.
+    presence: Vec<SignalRef>,
+}
+
+fn matcher() -> &'static Matcher {
+    static M: OnceLock<Matcher> = OnceLock::new();
+    M.get_or_init(build)
+}
+
+fn build() -> Matcher {
+    let mut patterns: Vec<String> = Vec::new();
+    let mut owners: Vec<Vec<SignalRef>> = Vec::new();
+    let mut presence = Vec::new();
+    let mut index = std::collections::HashMap::new();
+    for (ri, rule) in RULES.iter().enumerate() {
+        for (si, s) in rule.signals.iter().enumerate() {
+            let r = (ri as u16, si as u16);
+            if s.pattern.is_empty() {
+                presence.push(r);
+                continue;
+            }
+            let key = s.pattern.to_ascii_lowercase();
+            let id = *index.entry(key.clone()).or_insert_with(|| {
+                patterns.push(key);
+                owners.push(Vec::new());
+                owners.len() - 1
+            });
+            owners[id].push(r);
+        }
+    }
+    let ac = AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::Standard)
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(&patterns)
+        .or_else(|_| {
+            AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(&patterns)
+        })
+        .ok();
+    Matcher {
+        ac,
+        owners,
+        presence,
+    }
+}
+
+/// A signal found in the input.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub signal: SignalRef,
+    /// Byte offset into the scanned region (body, text) or the header index.
+    pub at: usize,
+    /// The matched bytes, as they appear in the input.
+    pub found: String,
+    pub region: Region,
+}
+
+/// Which region a hit came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Region {
+    Header(usize),
+    Body,
+    Text,
+}
+
+/// Collects hits, once per signal.
+pub struct Hits {
+    seen: Vec<bool>,
+    offsets: Vec<usize>,
+    pub list: Vec<Hit>,
+}
+
+impl Hits {
+    pub fn new() -> Self {
+        let mut offsets = Vec::with_capacity(RULES.len() + 1);
+        let mut n = 0;
+        for r in RULES {
+            offsets.push(n);
+            n += r.signals.len();
+        }
+        offsets.push(n);
+        Hits {
+            seen: vec![false; n],
+            offsets,
+            list: Vec::new(),
+        }
+    }
+
+    fn record(&mut self, signal: SignalRef, at: usize, found: &[u8], region: Region) {
+        let idx = self.offsets[signal.0 as usize] + signal.1 as usize;
+        if self.seen[idx] {
+            return;
+        }
+        self.seen[idx] = true;
+        self.list.push(Hit {
+            signal,
+            at,
+            found: String::from_utf8_lossy(found).into_owned(),
+            region,
+        });
+    }
+}
+
+/// Scans header values; `headers` names are lower-case.
+pub fn scan_headers(headers: &[(String, String)], hits: &mut Hits) {
+    let m = matcher();
+    for &(ri, si) in &m.presence {
+        let s = &RULES[ri as usize].signals[si as usize];
+        if let Some(i) = headers
+            .iter()
+            .position(|(n, _)| Some(n.as_str()) == s.header)
+        {
+            let found = format!(
+                "{}: {}",
+                headers[i].0,
+                crate::text::shorten(&headers[i].1, 80)
+            );
+            hits.record((ri, si), i, found.as_bytes(), Region::Header(i));
+        }
+    }
+    let Some(ac) = &m.ac else { return };
+    for (hi, (name, value)) in headers.iter().enumerate() {
+        for mat in ac.find_overlapping_iter(value.as_bytes()) {
+            for &(ri, si) in &m.owners[mat.pattern().as_usize()] {
+                let s = &RULES[ri as usize].signals[si as usize];
+                if s.place == Place::Header && s.header == Some(name.as_str()) {
+                    let found = format!("{name}: {}", crate::text::shorten(value, 80));
+                    hits.record((ri, si), hi, found.as_bytes(), Region::Header(hi));
+                }
+            }
+        }
+    }
+}
+
+/// Scans a body or text region. `accept` decides which places count in this region
+/// (given the hit's offset, for title ranges).
+pub fn scan(region: Region, bytes: &[u8], hits: &mut Hits, accept: &dyn Fn(Place, usize) -> bool) {
+    let m = matcher();
+    let Some(ac) = &m.ac else { return };
+    for mat in ac.find_overlapping_iter(bytes) {
+        for &(ri, si) in &m.owners[mat.pattern().as_usize()] {
+            let s = &RULES[ri as usize].signals[si as usize];
+            if s.place != Place::Header && accept(s.place, mat.start()) {
+                hits.record(
+                    (ri, si),
+                    mat.start(),
+                    &bytes[mat.start()..mat.end()],
+                    region,
+                );
+            }
+        }
+    }
+}

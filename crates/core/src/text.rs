@@ -1,1 +1,387 @@
-pub fn placeholder() {}
+//! Text utilities: visible text of an HTML page, the title, and small helpers.
+//!
+//! Everything here is a single forward pass over the bytes: linear in input size, no
+//! recursion, no backtracking.
+
+/// What one pass over an HTML page yields.
+#[derive(Debug, Default, Clone)]
+pub struct PageText {
+    /// Visible text: tags, comments, scripts and styles removed, entities decoded,
+    /// whitespace collapsed to single spaces, curly quotes folded to ASCII.
+    pub text: String,
+    /// Contents of the first `<title>`, normalised like `text`.
+    pub title: Option<String>,
+    /// Byte range of the first `<title>` element's contents in the raw body.
+    pub title_range: Option<(usize, usize)>,
+}
+
+/// Appends `s` to `out`, collapsing whitespace runs into one space and folding
+/// typographic characters to ASCII.
+struct Collapser<'a> {
+    out: &'a mut String,
+    pending_space: bool,
+}
+
+impl<'a> Collapser<'a> {
+    fn new(out: &'a mut String) -> Self {
+        Collapser {
+            out,
+            pending_space: false,
+        }
+    }
+
+    fn push(&mut self, c: char) {
+        let c = match c {
+            '\u{2018}' | '\u{2019}' | '\u{02BC}' => '\'',
+            '\u{201C}' | '\u{201D}' => '"',
+            '\u{00A0}' | '\u{2007}' | '\u{202F}' => ' ',
+            '\u{2013}' | '\u{2014}' => '-',
+            c => c,
+        };
+        if c.is_whitespace() || c.is_control() {
+            self.pending_space = !self.out.is_empty();
+            return;
+        }
+        if self.pending_space {
+            self.out.push(' ');
+            self.pending_space = false;
+        }
+        self.out.push(c);
+    }
+
+    fn push_str(&mut self, s: &str) {
+        for c in s.chars() {
+            self.push(c);
+        }
+    }
+
+    fn space(&mut self) {
+        self.pending_space = !self.out.is_empty();
+    }
+}
+
+/// Collapses whitespace of plain text (text copied off a screen, log lines).
+pub fn collapse(input: &[u8]) -> String {
+    let s = String::from_utf8_lossy(input);
+    let mut out = String::with_capacity(s.len().min(1 << 20));
+    let mut c = Collapser::new(&mut out);
+    c.push_str(&s);
+    out
+}
+
+/// Decodes one entity starting after `&` in `s`; returns the text and the bytes consumed
+/// (including the closing `;`).
+fn decode_entity(s: &str) -> Option<(char, usize)> {
+    let end = s.as_bytes().iter().take(12).position(|&b| b == b';')?;
+    let name = &s[..end];
+    let c = if let Some(num) = name.strip_prefix('#') {
+        let code = if let Some(hex) = num.strip_prefix('x').or_else(|| num.strip_prefix('X')) {
+            u32::from_str_radix(hex, 16).ok()?
+        } else {
+            num.parse::<u32>().ok()?
+        };
+        char::from_u32(code)?
+    } else {
+        match name {
+            "amp" => '&',
+            "lt" => '<',
+            "gt" => '>',
+            "quot" => '"',
+            "apos" => '\'',
+            "nbsp" => ' ',
+            "rsquo" | "lsquo" => '\'',
+            "ldquo" | "rdquo" => '"',
+            "mdash" | "ndash" => '-',
+            "hellip" => '…',
+            "copy" => '©',
+            _ => return None,
+        }
+    };
+    Some((c, end + 1))
+}
+
+/// Decodes entities in a short string (titles, ids).
+pub fn decode_entities(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i + 1..];
+        match decode_entity(rest) {
+            Some((c, n)) => {
+                out.push(c);
+                rest = &rest[n..];
+            }
+            None => out.push('&'),
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn starts_with_ci(hay: &[u8], needle: &[u8]) -> bool {
+    hay.len() >= needle.len() && hay[..needle.len()].eq_ignore_ascii_case(needle)
+}
+
+/// Finds `needle` (ASCII, lower-case) in `hay` case-insensitively, from `from`.
+fn find_ci(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    let first = needle.first()?;
+    let mut i = from;
+    while i < hay.len() {
+        let rest = &hay[i..];
+        let pos = memchr::memchr2(*first, first.to_ascii_uppercase(), rest)?;
+        if starts_with_ci(&rest[pos..], needle) {
+            return Some(i + pos);
+        }
+        i += pos + 1;
+    }
+    None
+}
+
+/// Extracts the visible text and title of an HTML page in one pass.
+pub fn html_text(body: &[u8]) -> PageText {
+    let src = String::from_utf8_lossy(body);
+    let bytes = src.as_bytes();
+    let mut page = PageText {
+        text: String::with_capacity(bytes.len().min(1 << 20) / 2),
+        ..Default::default()
+    };
+    let mut title_text: Option<String> = None;
+    let mut in_title = false;
+    let mut title_start = 0usize;
+    let mut i = 0usize;
+    let mut text_start = 0usize;
+    {
+        let mut c = Collapser::new(&mut page.text);
+        let flush =
+            |c: &mut Collapser<'_>, title: &mut Option<String>, in_title: bool, seg: &str| {
+                if seg.is_empty() {
+                    return;
+                }
+                let decoded = if seg.contains('&') {
+                    decode_entities(seg)
+                } else {
+                    seg.to_string()
+                };
+                if in_title {
+                    title.get_or_insert_with(String::new).push_str(&decoded);
+                } else {
+                    c.push_str(&decoded);
+                }
+            };
+        while i < bytes.len() {
+            let Some(lt) = memchr::memchr(b'<', &bytes[i..]) else {
+                break;
+            };
+            let lt = i + lt;
+            flush(&mut c, &mut title_text, in_title, &src[text_start..lt]);
+            let rest = &bytes[lt..];
+            // Comments.
+            if rest.starts_with(b"<!--") {
+                let end = memchr::memmem::find(&rest[4..], b"-->")
+                    .map_or(bytes.len(), |e| lt + 4 + e + 3);
+                i = end;
+                text_start = end;
+                continue;
+            }
+            // Not a tag: a lone `<` followed by something that cannot start a tag.
+            let next = rest.get(1).copied().unwrap_or(b' ');
+            if !(next.is_ascii_alphabetic() || next == b'/' || next == b'!' || next == b'?') {
+                c.push('<');
+                i = lt + 1;
+                text_start = i;
+                continue;
+            }
+            let gt = memchr::memchr(b'>', rest).map_or(bytes.len(), |g| lt + g + 1);
+            let tag = &bytes[lt + 1..gt.saturating_sub(1).max(lt + 1)];
+            let closing = tag.first() == Some(&b'/');
+            let name_bytes = if closing { &tag[1..] } else { tag };
+            let name_len = name_bytes
+                .iter()
+                .position(|b| !(b.is_ascii_alphanumeric() || *b == b'-'))
+                .unwrap_or(name_bytes.len());
+            let name = &name_bytes[..name_len];
+            i = gt;
+            text_start = gt;
+            if name.eq_ignore_ascii_case(b"script") || name.eq_ignore_ascii_case(b"style") {
+                if !closing {
+                    let close: &[u8] = if name.eq_ignore_ascii_case(b"script") {
+                        b"</script"
+                    } else {
+                        b"</style"
+                    };
+                    let end = find_ci(bytes, close, gt).unwrap_or(bytes.len());
+                    let end =
+                        memchr::memchr(b'>', &bytes[end..]).map_or(bytes.len(), |g| end + g + 1);
+                    i = end;
+                    text_start = end;
+                }
+                continue;
+            }
+            if name.eq_ignore_ascii_case(b"title") {
+                if !closing && page.title_range.is_none() && title_text.is_none() {
+                    in_title = true;
+                    title_start = gt;
+                } else if closing && in_title {
+                    in_title = false;
+                    page.title_range = Some((title_start, lt));
+                }
+                continue;
+            }
+            // Block-level tags separate words.
+            if !matches!(
+                name.to_ascii_lowercase().as_slice(),
+                b"a" | b"b"
+                    | b"i"
+                    | b"em"
+                    | b"strong"
+                    | b"span"
+                    | b"code"
+                    | b"small"
+                    | b"font"
+                    | b"u"
+                    | b"abbr"
+            ) {
+                c.space();
+            }
+        }
+        if i < bytes.len() && text_start < bytes.len() {
+            flush(&mut c, &mut title_text, in_title, &src[text_start..]);
+        }
+    }
+    if in_title {
+        page.title_range = Some((title_start, bytes.len()));
+    }
+    page.title = title_text.map(|t| {
+        let mut out = String::new();
+        Collapser::new(&mut out).push_str(&t);
+        out
+    });
+    // When the source was not valid UTF-8 the offsets refer to the lossy copy; clamp.
+    if let Some((a, b)) = page.title_range {
+        page.title_range = Some((a.min(body.len()), b.min(body.len())));
+    }
+    page
+}
+
+/// True when the bytes look like an HTML document or fragment.
+pub fn looks_like_html(body: &[u8]) -> bool {
+    const TAGS: &[&[u8]] = &[
+        b"<!doctype",
+        b"<html",
+        b"<head",
+        b"<body",
+        b"<title",
+        b"<h1",
+        b"<h2",
+        b"<div",
+        b"<p>",
+        b"<p ",
+        b"<center",
+        b"<meta",
+        b"<table",
+        b"<pre",
+        b"<span",
+        b"<br",
+        b"<hr",
+        b"<style",
+        b"<script",
+        b"<a href",
+    ];
+    let head = &body[..body.len().min(64 * 1024)];
+    let mut i = 0;
+    let mut hits = 0;
+    while let Some(p) = memchr::memchr(b'<', &head[i..]) {
+        let at = i + p;
+        if TAGS.iter().any(|t| starts_with_ci(&head[at..], t)) {
+            hits += 1;
+            if hits >= 2
+                || starts_with_ci(&head[at..], b"<!doctype")
+                || starts_with_ci(&head[at..], b"<html")
+            {
+                return true;
+            }
+        }
+        i = at + 1;
+    }
+    hits >= 1 && head.len() < 4096
+}
+
+/// True when the bytes are mostly not text (images, archives, compressed bodies).
+pub fn looks_binary(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(2048)];
+    if head.is_empty() {
+        return false;
+    }
+    let nul = head.iter().filter(|&&b| b == 0).count();
+    let control = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))
+        .count();
+    let invalid = match std::str::from_utf8(head) {
+        Ok(_) => 0,
+        Err(e) => head.len() - e.valid_up_to(),
+    };
+    nul > 0 && nul * 20 > head.len()
+        || control * 10 > head.len()
+        || (invalid > 4 && invalid * 4 > head.len())
+}
+
+/// Shortens a string for display in evidence, on a char boundary.
+pub fn shorten(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_string();
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &s[..end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_tags_scripts_and_decodes() {
+        let p = html_text(
+            b"<html><head><title>502 Bad&nbsp;Gateway</title><style>x{}</style></head><body><script>var a='<b>';</script><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>",
+        );
+        assert_eq!(p.title.as_deref(), Some("502 Bad Gateway"));
+        assert_eq!(p.text, "502 Bad Gateway nginx");
+    }
+
+    #[test]
+    fn curly_quotes_fold() {
+        assert_eq!(
+            collapse("This site can\u{2019}t  be\n reached".as_bytes()),
+            "This site can't be reached"
+        );
+    }
+
+    #[test]
+    fn unclosed_things_do_not_panic() {
+        for s in [
+            "<",
+            "<title",
+            "<title>abc",
+            "<script>",
+            "<!--",
+            "&#",
+            "&#xZZ;",
+            "a < b",
+            "&#99999999;",
+        ] {
+            let _ = html_text(s.as_bytes());
+        }
+    }
+
+    #[test]
+    fn binary_detection() {
+        assert!(looks_binary(&[
+            0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 1, 2, 3, 4, 5, 6, 0, 0, 0
+        ]));
+        assert!(!looks_binary(b"<html>ok</html>"));
+    }
+}
