@@ -1,0 +1,21 @@
+//! Live captures: real servers from Debian in front of broken upstreams.
+//!
+//! Each server module starts its server on a free port of 127.0.0.1 with every file in a
+//! fresh work directory, fetches through it, and checks Culprit's diagnosis of what came
+//! back. With `CULPRIT_CAPTURE=1` the responses (and error-log lines) are also written as
+//! fixtures under `crates/core/tests/fixtures/<source>/live-*`.
+//!
+//! The harness is the `culprit_tests` library (`tests/src/lib.rs`). Server modules live in
+//! `tests/live/servers/`; part B declares its own with `#[path = "servers/<name>.rs"] mod <name>;`
+//! inside `part_b.rs`.
+
+// Tests report failures by panicking.
+#![allow(clippy::panic)]
+
+mod servers {
+    pub mod apache;
+    pub mod haproxy;
+    pub mod nginx;
+    pub mod squid;
+    pub mod varnish;
+}

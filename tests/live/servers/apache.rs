@@ -1,0 +1,1 @@
+//! apache: live tests (in progress).

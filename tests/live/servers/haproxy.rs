@@ -1,0 +1,1 @@
+//! haproxy: live tests (in progress).

@@ -1,0 +1,1 @@
+//! nginx: live tests (in progress).

@@ -1,0 +1,1 @@
+//! squid: live tests (in progress).

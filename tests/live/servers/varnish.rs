@@ -1,0 +1,1 @@
+//! varnish: live tests (in progress).
