@@ -18,12 +18,17 @@ pub enum InputError {
 impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            InputError::Empty => write!(f, "the input is empty: paste an error page, a response or log lines"),
+            InputError::Empty => write!(
+                f,
+                "the input is empty: paste an error page, a response or log lines"
+            ),
             InputError::Binary => write!(
                 f,
                 "the input looks like binary data (an image, archive or compressed body), not an error page"
             ),
-            InputError::BadJson(why) => write!(f, "the input looks like JSON but could not be read: {why}"),
+            InputError::BadJson(why) => {
+                write!(f, "the input looks like JSON but could not be read: {why}")
+            }
             InputError::EmptyHar => write!(f, "the HAR file holds no requests"),
         }
     }
