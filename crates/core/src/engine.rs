@@ -335,7 +335,7 @@ fn source_of(rule: &Rule, confidence: f32) -> Source {
         id: rule.id.to_string(),
         name: rule.name.to_string(),
         category: rule.category,
-        confidence: (confidence.clamp(0.0, 0.99) * 100.0).round() / 100.0,
+        confidence: (f64::from(confidence.clamp(0.0, 0.99)) * 100.0).round() / 100.0,
     }
 }
 
@@ -346,7 +346,7 @@ fn custom(confidence: f32) -> Source {
             id: "custom".into(),
             name: "The site's own page".into(),
             category: Category::Site,
-            confidence,
+            confidence: f64::from(confidence),
         },
     }
 }
@@ -359,7 +359,7 @@ fn none_source(status: Option<u16>) -> Source {
             id: "none".into(),
             name: "Not an error page".into(),
             category: Category::None,
-            confidence: conf,
+            confidence: f64::from(conf),
         },
     }
 }

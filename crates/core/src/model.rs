@@ -68,7 +68,7 @@ pub struct Source {
     pub name: String,
     pub category: Category,
     /// 0.0 to 1.0: how sure the core is that this product wrote the page.
-    pub confidence: f32,
+    pub confidence: f64,
 }
 
 /// Another product seen on the path that only relayed the answer.
