@@ -399,10 +399,11 @@ impl Broken {
     }
 }
 
-/// What [`Broken::Garbage`] answers: a status line no HTTP parser accepts (no version, no
-/// number), binary bytes, and a header line without a colon.
-pub const GARBAGE: &[u8] =
-    b"HTTP/1.1 OK-ish \x01\x02\x03\r\nthis is not a header\r\n\xff\xfe\r\n\r\n";
+/// What [`Broken::Garbage`] answers: a plausible status line followed by header lines no HTTP
+/// parser accepts (one without a colon, one with a NUL and control bytes in it). A status line
+/// alone would not do: nginx and Apache pass a reply that does not start with `HTTP/` through
+/// as an HTTP/0.9 body instead of failing.
+pub const GARBAGE: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nthis line is not a header\r\nBroken\x00Header: \x01\x02\r\n\r\n<p>not really a response</p>\n";
 
 /// A fake upstream on 127.0.0.1. Dropping it stops the listener and closes held connections.
 #[derive(Debug)]
@@ -858,4 +859,48 @@ pub fn try_check(
         "{}\n--- input ---\n{shown}\n--- diagnosis ---\n{json}\n--- end ---",
         problems.join("\n")
     ))
+}
+
+/// Collects failures from several cases so one test can report all of them at once.
+#[derive(Debug, Default)]
+pub struct Failures(Vec<String>);
+
+impl Failures {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records an error, labelled with the case it came from.
+    pub fn record<T>(&mut self, case: &str, result: Result<T, String>) -> Option<T> {
+        match result {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.0.push(format!("=== {case} ===\n{e}"));
+                None
+            }
+        }
+    }
+
+    /// Diagnoses `raw` and records a mismatch (see [`check`]) instead of panicking.
+    pub fn check(
+        &mut self,
+        case: &str,
+        raw: &[u8],
+        source: &str,
+        status: u16,
+        hop: Hop,
+    ) -> Option<Diagnosis> {
+        self.record(case, try_check(raw, source, Some(status), Some(hop)))
+    }
+
+    /// Panics with every recorded failure, if there were any.
+    pub fn finish(self) {
+        if !self.0.is_empty() {
+            panic!(
+                "{} case(s) failed:\n\n{}",
+                self.0.len(),
+                self.0.join("\n\n")
+            );
+        }
+    }
 }

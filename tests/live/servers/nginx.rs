@@ -1,1 +1,169 @@
-//! nginx: live tests (in progress).
+//! nginx 1.22 (Debian's nginx-light) as a reverse proxy in front of broken upstreams.
+
+use culprit_core::Hop;
+use culprit_tests::{
+    Broken, Failures, Fixture, broken_upstream, capture_fixture, fetch, free_port, note_version,
+    output_of, require, spawn, status_of, wait_for_log, workdir,
+};
+use std::process::Command;
+use std::time::Duration;
+
+const SOURCE: &str = "nginx";
+const FETCH: Duration = Duration::from_secs(10);
+const LOG_WAIT: Duration = Duration::from_secs(3);
+
+/// What nginx answers for each broken upstream, and the words of its error-log line.
+const CASES: &[(Broken, u16, &str, &str)] = &[
+    (
+        Broken::Refused,
+        502,
+        "upstream-refused",
+        "the upstream port refused the connection",
+    ),
+    (
+        Broken::CloseEarly,
+        502,
+        "upstream-closed",
+        "the upstream closed the connection without answering",
+    ),
+    (
+        Broken::Garbage,
+        502,
+        "upstream-garbage",
+        "the upstream answered with bytes that are not HTTP",
+    ),
+    (
+        Broken::Hang,
+        504,
+        "upstream-timeout",
+        "the upstream accepted but never answered (1 s proxy_read_timeout)",
+    ),
+];
+
+fn version(nginx: &std::path::Path) -> String {
+    let banner = output_of(Command::new(nginx).arg("-v"));
+    banner
+        .split("nginx/")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .map_or_else(|| "nginx".to_string(), |v| format!("nginx {v}"))
+}
+
+#[test]
+fn nginx_reverse_proxy_in_front_of_broken_upstreams() {
+    let nginx = require("nginx");
+    note_version(SOURCE, &version(&nginx));
+    let wd = workdir("nginx");
+    let upstreams: Vec<_> = CASES.iter().map(|c| broken_upstream(c.0)).collect();
+    let port = free_port();
+    let dir = wd.path().display().to_string();
+    let mut locations = String::new();
+    for up in &upstreams {
+        let name = up.kind.name();
+        locations.push_str(&format!(
+            "        location = /{name} {{ proxy_pass http://127.0.0.1:{}/{name}; }}\n",
+            up.port
+        ));
+    }
+    wd.write(
+        "www/index.html",
+        "<!doctype html><title>home</title><p>home</p>\n",
+    );
+    let conf = format!(
+        "daemon off;
+master_process on;
+worker_processes 1;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log info;
+events {{ worker_connections 64; }}
+http {{
+    access_log {dir}/access.log;
+    client_body_temp_path {dir}/client_body;
+    proxy_temp_path {dir}/proxy;
+    fastcgi_temp_path {dir}/fastcgi;
+    uwsgi_temp_path {dir}/uwsgi;
+    scgi_temp_path {dir}/scgi;
+    server {{
+        listen 127.0.0.1:{port};
+        server_name localhost;
+        root {dir}/www;
+        proxy_connect_timeout 2s;
+        proxy_send_timeout 2s;
+        proxy_read_timeout 1s;
+{locations}    }}
+}}
+"
+    );
+    let conf_path = wd.write("nginx.conf", conf);
+    let mut server = spawn(
+        Command::new(&nginx)
+            .arg("-p")
+            .arg(wd.path())
+            .arg("-e")
+            .arg(wd.join("error.log"))
+            .arg("-c")
+            .arg(&conf_path)
+            .current_dir(wd.path()),
+    )
+    .with_pid_file(wd.join("nginx.pid"));
+    server.ready(port);
+
+    let mut failures = Failures::new();
+    for (up, &(kind, status, case, what)) in upstreams.iter().zip(CASES) {
+        let path = format!("/{}", kind.name());
+        let Some(raw) = failures.record(case, fetch(port, "localhost", &path, FETCH)) else {
+            continue;
+        };
+        capture_fixture(&Fixture {
+            source: SOURCE,
+            case,
+            ext: "http",
+            raw: &raw,
+            status: status_of(&raw),
+            hop: Some(Hop::Origin),
+            what,
+        });
+        failures.check(case, &raw, SOURCE, status, Hop::Origin);
+        if up.kind != Broken::Refused && up.connections() == 0 {
+            failures.record::<()>(case, Err("nginx never reached the upstream".into()));
+        }
+        let needle = format!("\"GET {path} ");
+        let log_case = format!("{case}-error-log");
+        if let Some(line) = failures.record(
+            &log_case,
+            wait_for_log(&wd.join("error.log"), &needle, LOG_WAIT),
+        ) {
+            capture_fixture(&Fixture {
+                source: SOURCE,
+                case: &log_case,
+                ext: "log",
+                raw: line.as_bytes(),
+                status: Some(status),
+                hop: Some(Hop::Origin),
+                what: &format!("error log, {what}"),
+            });
+            failures.check(&log_case, line.as_bytes(), SOURCE, status, Hop::Origin);
+        }
+    }
+
+    // An ordinary error page: a file that does not exist.
+    if let Some(raw) = failures.record(
+        "not-found",
+        fetch(port, "localhost", "/missing.html", FETCH),
+    ) {
+        capture_fixture(&Fixture {
+            source: SOURCE,
+            case: "not-found",
+            ext: "http",
+            raw: &raw,
+            status: status_of(&raw),
+            hop: Some(Hop::Origin),
+            what: "a missing static file",
+        });
+        failures.check("not-found", &raw, SOURCE, 404, Hop::Origin);
+    }
+    if let Err(e) = server.still_running() {
+        failures.record::<()>("server", Err(e));
+    }
+    failures.finish();
+}
