@@ -1,0 +1,199 @@
+//! `cargo xtask run`: builds Culprit and shows it working.
+//!
+//! Today that is the CLI on a sample error page. The pipeline is a list of steps so the
+//! front ends slot in when they exist: build the site and the extension (wasm), serve the
+//! site on localhost, print the unpacked extension's path.
+
+use crate::proc::{banner, cargo, human, run as run_command, target_dir, workspace_root};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Build with the release profile.
+    pub release: bool,
+    /// Diagnose this file instead of the bundled sample.
+    pub file: Option<PathBuf>,
+}
+
+impl Options {
+    pub fn parse(args: &[String]) -> Result<Options, String> {
+        if crate::wants_help(args) {
+            print!("{}", crate::HELP);
+            std::process::exit(0);
+        }
+        let mut options = Options::default();
+        for arg in args {
+            match arg.as_str() {
+                "--release" => options.release = true,
+                flag if flag.starts_with('-') => {
+                    return Err(format!(
+                        "unknown option `{flag}` for `cargo xtask run`; see `cargo xtask help`"
+                    ));
+                }
+                file if options.file.is_none() => options.file = Some(PathBuf::from(file)),
+                extra => {
+                    return Err(format!(
+                        "`cargo xtask run` takes one FILE; got `{extra}` too"
+                    ));
+                }
+            }
+        }
+        Ok(options)
+    }
+}
+
+/// What the steps hand on to each other.
+struct Built {
+    cli: PathBuf,
+}
+
+pub fn run(options: &Options) -> Result<(), String> {
+    let started = Instant::now();
+    let built = build(options)?;
+    // Later: build the site and the extension here, then serve the site on localhost and
+    // print the unpacked extension's folder for chrome://extensions ("Load unpacked").
+    let sample = match &options.file {
+        Some(file) => file.clone(),
+        None => sample_page()?,
+    };
+    demo(&built, &sample)?;
+    usage(&built);
+    println!();
+    println!("xtask run: done in {}", human(started.elapsed()));
+    Ok(())
+}
+
+/// Builds everything `run` shows (today: the CLI).
+fn build(options: &Options) -> Result<Built, String> {
+    let t = banner("xtask run: build the CLI (crates/cli, binary `culprit`)");
+    let mut args = vec!["build", "-p", "culprit-cli", "--bin", "culprit"];
+    if options.release {
+        args.push("--release");
+    }
+    run_command(&mut cargo(&args))?;
+    let profile = if options.release { "release" } else { "debug" };
+    let cli = target_dir()
+        .join(profile)
+        .join(format!("culprit{}", std::env::consts::EXE_SUFFIX));
+    if !cli.is_file() {
+        return Err(format!(
+            "the build finished but {} is missing",
+            cli.display()
+        ));
+    }
+    println!("--> built {} ({})", cli.display(), human(t.elapsed()));
+    Ok(Built { cli })
+}
+
+/// A sample error page: a captured fixture (Cloudflare first, then nginx, then any), or a
+/// small built-in page when the fixtures are not there.
+fn sample_page() -> Result<PathBuf, String> {
+    let fixtures = workspace_root().join("crates/core/tests/fixtures");
+    for source in ["cloudflare", "nginx"] {
+        if let Some(found) = first_input(&fixtures.join(source)) {
+            return Ok(found);
+        }
+    }
+    let sources: Vec<PathBuf> = read_dir_sorted(&fixtures)
+        .into_iter()
+        .filter(|p| p.is_dir())
+        .collect();
+    if let Some(found) = sources.iter().find_map(|dir| first_input(dir)) {
+        return Ok(found);
+    }
+    let dir = target_dir().join("xtask");
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| format!("could not create {}: {e}", dir.display()))?;
+    let file = dir.join("sample-nginx-502.http");
+    std::fs::write(&file, BUILT_IN_SAMPLE)
+        .map_err(|e| format!("could not write {}: {e}", file.display()))?;
+    Ok(file)
+}
+
+/// nginx's own 502 page as a raw HTTP response.
+const BUILT_IN_SAMPLE: &str = "HTTP/1.1 502 Bad Gateway\r\n\
+Server: nginx/1.22.1\r\n\
+Date: Mon, 01 Jan 2024 00:00:00 GMT\r\n\
+Content-Type: text/html\r\n\
+Content-Length: 157\r\n\
+Connection: keep-alive\r\n\
+\r\n\
+<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n\
+<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.22.1</center>\r\n\
+</body>\r\n</html>\r\n";
+
+/// The first fixture input in `dir` (not its `.toml` expectation or `.diagnosis.json`
+/// snapshot), preferring raw responses and HTML pages.
+fn first_input(dir: &Path) -> Option<PathBuf> {
+    let files = read_dir_sorted(dir);
+    ["http", "html", "txt"].iter().find_map(|ext| {
+        files
+            .iter()
+            .find(|p| p.extension().is_some_and(|e| e == *ext))
+            .cloned()
+    })
+}
+
+fn read_dir_sorted(dir: &Path) -> Vec<PathBuf> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    entries.sort();
+    entries
+}
+
+/// Runs the CLI on `sample`.
+fn demo(built: &Built, sample: &Path) -> Result<(), String> {
+    banner(&format!("xtask run: culprit {}", shown(sample)));
+    run_command(Command::new(&built.cli).arg(sample))
+}
+
+fn usage(built: &Built) {
+    let cli = shown(&built.cli);
+    println!();
+    println!("Use it on your own error page:");
+    println!("  {cli} page.html                     # a saved page, raw response, HAR, log");
+    println!("  curl -si https://example.com/ | {cli} -");
+    println!("  cargo run -p culprit-cli -- FILE        # the same through cargo");
+    println!("  {cli} --help");
+}
+
+/// A path relative to the workspace root when it is inside it.
+fn shown(path: &Path) -> String {
+    let root = workspace_root();
+    path.strip_prefix(&root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_options() {
+        let parse = |args: &[&str]| {
+            let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+            Options::parse(&args)
+        };
+        assert_eq!(parse(&[]), Ok(Options::default()));
+        assert_eq!(
+            parse(&["--release", "x.html"]),
+            Ok(Options {
+                release: true,
+                file: Some(PathBuf::from("x.html"))
+            })
+        );
+        assert!(parse(&["a", "b"]).is_err());
+        assert!(parse(&["--nope"]).is_err());
+    }
+
+    #[test]
+    fn the_built_in_sample_is_a_complete_response() {
+        let (_, body) = BUILT_IN_SAMPLE.split_once("\r\n\r\n").unwrap_or(("", ""));
+        assert_eq!(body.len(), 157);
+    }
+}

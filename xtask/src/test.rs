@@ -1,0 +1,343 @@
+//! `cargo xtask test`: every check, in order, stopping at the first failure.
+
+use crate::install::{self, WASM_TARGET};
+use crate::proc::{self, Counts, banner, cargo, human, run as run_command, run_tests, target_dir};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Install,
+    Fmt,
+    Clippy,
+    Test,
+    Wasm,
+}
+
+impl Step {
+    const ALL: [Step; 5] = [
+        Step::Install,
+        Step::Fmt,
+        Step::Clippy,
+        Step::Test,
+        Step::Wasm,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Step::Install => "install",
+            Step::Fmt => "fmt",
+            Step::Clippy => "clippy",
+            Step::Test => "test",
+            Step::Wasm => "wasm",
+        }
+    }
+
+    fn from_name(name: &str) -> Result<Step, String> {
+        Step::ALL
+            .into_iter()
+            .find(|s| s.name() == name)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Step::ALL.iter().map(|s| s.name()).collect();
+                format!("unknown step `{name}`; the steps are {}", names.join(", "))
+            })
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct Options {
+    pub steps: Vec<Step>,
+}
+
+impl Options {
+    pub fn parse(args: &[String]) -> Result<Options, String> {
+        if crate::wants_help(args) {
+            print!("{}", crate::HELP);
+            std::process::exit(0);
+        }
+        let mut only: Vec<Step> = Vec::new();
+        let mut skip: Vec<Step> = Vec::new();
+        let mut args = args.iter();
+        while let Some(arg) = args.next() {
+            let (flag, inline) = match arg.split_once('=') {
+                Some((flag, value)) => (flag, Some(value.to_string())),
+                None => (arg.as_str(), None),
+            };
+            match flag {
+                "--no-install" => skip.push(Step::Install),
+                "--only" | "--skip" => {
+                    let value = inline
+                        .or_else(|| args.next().cloned())
+                        .ok_or_else(|| format!("{flag} needs a step name, e.g. {flag} wasm"))?;
+                    let target = if flag == "--only" {
+                        &mut only
+                    } else {
+                        &mut skip
+                    };
+                    for name in value.split(',').filter(|n| !n.is_empty()) {
+                        target.push(Step::from_name(name.trim())?);
+                    }
+                }
+                other => {
+                    return Err(format!(
+                        "unknown option `{other}` for `cargo xtask test`; see `cargo xtask help`"
+                    ));
+                }
+            }
+        }
+        let steps = Step::ALL
+            .into_iter()
+            .filter(|s| only.is_empty() || only.contains(s))
+            .filter(|s| !skip.contains(s))
+            .collect();
+        Ok(Options { steps })
+    }
+}
+
+pub fn run(options: &Options) -> Result<(), String> {
+    let started = Instant::now();
+    let mut counts = Counts::default();
+    let mut timings: Vec<(Step, Duration)> = Vec::new();
+    for &step in &options.steps {
+        let step_started = banner(&format!("xtask test: {}", step.name()));
+        let result = match step {
+            Step::Install => install::install(),
+            Step::Fmt => run_command(&mut cargo(["fmt", "--all", "--", "--check"])).map_err(|e| {
+                format!("{e}\n  formatting differs: run `cargo fmt --all` and commit the result")
+            }),
+            Step::Clippy => run_command(&mut cargo([
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ])),
+            Step::Test => run_tests(&mut cargo(["test", "--workspace"])).map(|c| counts.add(c)),
+            Step::Wasm => wasm().map(|c| counts.add(c)),
+        };
+        let took = step_started.elapsed();
+        timings.push((step, took));
+        if let Err(message) = result {
+            println!();
+            println!("{}", timing_line(&timings, started.elapsed()));
+            proc::flush();
+            return Err(format!(
+                "step `{}` failed after {}: {message}\n  re-run just this step with: cargo \
+                 xtask test --only {}",
+                step.name(),
+                human(took),
+                step.name()
+            ));
+        }
+        println!("--> {} ok ({})", step.name(), human(took));
+    }
+    println!();
+    println!("{}", timing_line(&timings, started.elapsed()));
+    println!(
+        "summary: {} passed, {} failed, {} skipped",
+        counts.passed, counts.failed, counts.ignored
+    );
+    Ok(())
+}
+
+fn timing_line(timings: &[(Step, Duration)], total: Duration) -> String {
+    let parts: Vec<String> = timings
+        .iter()
+        .map(|(step, took)| format!("{} {}", step.name(), human(*took)))
+        .collect();
+    format!(
+        "xtask test: steps {} (total {})",
+        if parts.is_empty() {
+            "none".to_string()
+        } else {
+            parts.join(", ")
+        },
+        human(total)
+    )
+}
+
+/// The core's wasm test in headless Chromium, with the runner built from source.
+fn wasm() -> Result<Counts, String> {
+    let runner_dir = build_runner()?;
+    let chromedriver = find_chromedriver()?;
+    let xtask_dir = target_dir().join("xtask");
+    let profile = xtask_dir.join(format!("chromium-profile-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&profile);
+    std::fs::create_dir_all(&profile)
+        .map_err(|e| format!("could not create {}: {e}", profile.display()))?;
+    let webdriver_json = xtask_dir.join("webdriver.json");
+    std::fs::write(&webdriver_json, webdriver_capabilities(&profile))
+        .map_err(|e| format!("could not write {}: {e}", webdriver_json.display()))?;
+
+    let result = (|| {
+        run_command(&mut cargo([
+            "clippy",
+            "-p",
+            "culprit-core",
+            "--target",
+            WASM_TARGET,
+            "--test",
+            "wasm",
+            "--",
+            "-D",
+            "warnings",
+        ]))?;
+        let path = prepend_path(&runner_dir)?;
+        let mut test = cargo([
+            "test",
+            "-p",
+            "culprit-core",
+            "--target",
+            WASM_TARGET,
+            "--test",
+            "wasm",
+        ]);
+        test.env("PATH", path)
+            .env("CHROMEDRIVER", &chromedriver)
+            .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", &webdriver_json);
+        // Two shared cores and a cold browser: allow more than the 20 s default.
+        for (var, default) in [
+            ("WASM_BINDGEN_TEST_TIMEOUT", "120"),
+            ("WASM_BINDGEN_TEST_DRIVER_TIMEOUT", "30"),
+        ] {
+            if std::env::var_os(var).is_none() {
+                test.env(var, default);
+            }
+        }
+        run_tests(&mut test)
+    })();
+    let _ = std::fs::remove_dir_all(&profile);
+    result
+}
+
+/// Builds `wasm-bindgen-test-runner` (a bin of this package, feature `wasm-runner`) and
+/// returns a folder holding only it, to put first on `PATH`.
+fn build_runner() -> Result<PathBuf, String> {
+    let name = format!("wasm-bindgen-test-runner{}", std::env::consts::EXE_SUFFIX);
+    run_command(&mut cargo([
+        "build",
+        "-p",
+        "xtask",
+        "--features",
+        "wasm-runner",
+        "--bin",
+        "wasm-bindgen-test-runner",
+    ]))?;
+    let built = target_dir().join("debug").join(&name);
+    let dir = target_dir().join("xtask").join("bin");
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| format!("could not create {}: {e}", dir.display()))?;
+    let copy = dir.join(&name);
+    std::fs::copy(&built, &copy).map_err(|e| {
+        format!(
+            "could not copy {} to {}: {e}",
+            built.display(),
+            copy.display()
+        )
+    })?;
+    Ok(dir)
+}
+
+fn find_chromedriver() -> Result<PathBuf, String> {
+    if let Some(path) = std::env::var_os("CHROMEDRIVER").filter(|p| !p.is_empty()) {
+        return Ok(PathBuf::from(path));
+    }
+    let debian = Path::new("/usr/bin/chromedriver");
+    if debian.is_file() {
+        return Ok(debian.to_path_buf());
+    }
+    proc::which("chromedriver").ok_or_else(|| {
+        "chromedriver not found: run `cargo xtask test` without --no-install, or `apt-get \
+         install chromium chromium-driver`, or set CHROMEDRIVER"
+            .to_string()
+    })
+}
+
+/// WebDriver capabilities for headless Chromium as root. The runner itself adds `headless`,
+/// `no-sandbox` and `disable-dev-shm-usage` to these.
+fn webdriver_capabilities(profile: &Path) -> String {
+    let mut args: Vec<String> = [
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    args.push(format!("--user-data-dir={}", profile.display()));
+    let args: Vec<String> = args.iter().map(|a| json_string(a)).collect();
+    let binary = Path::new("/usr/bin/chromium");
+    let binary = if binary.is_file() {
+        format!(",\n    \"binary\": {}", json_string("/usr/bin/chromium"))
+    } else {
+        String::new()
+    };
+    format!(
+        "{{\n  \"goog:chromeOptions\": {{\n    \"args\": [{}]{binary}\n  }}\n}}\n",
+        args.join(", ")
+    )
+}
+
+fn json_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn prepend_path(dir: &Path) -> Result<std::ffi::OsString, String> {
+    let mut paths = vec![dir.to_path_buf()];
+    if let Some(path) = std::env::var_os("PATH") {
+        paths.extend(std::env::split_paths(&path));
+    }
+    std::env::join_paths(paths).map_err(|e| format!("could not build PATH: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Vec<Step>, String> {
+        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        Options::parse(&args).map(|o| o.steps)
+    }
+
+    #[test]
+    fn parses_step_selection() {
+        assert_eq!(parse(&[]), Ok(Step::ALL.to_vec()));
+        assert_eq!(
+            parse(&["--no-install"]),
+            Ok(vec![Step::Fmt, Step::Clippy, Step::Test, Step::Wasm])
+        );
+        assert_eq!(parse(&["--only", "wasm"]), Ok(vec![Step::Wasm]));
+        assert_eq!(
+            parse(&["--only=fmt,clippy"]),
+            Ok(vec![Step::Fmt, Step::Clippy])
+        );
+        assert_eq!(
+            parse(&["--skip", "wasm", "--skip", "install"]),
+            Ok(vec![Step::Fmt, Step::Clippy, Step::Test])
+        );
+        assert!(parse(&["--only", "nope"]).is_err());
+        assert!(parse(&["--only"]).is_err());
+        assert!(parse(&["--frobnicate"]).is_err());
+    }
+
+    #[test]
+    fn capabilities_are_json_with_a_fresh_profile() {
+        let json = webdriver_capabilities(Path::new("/tmp/a \"b\""));
+        assert!(json.contains("\"--user-data-dir=/tmp/a \\\"b\\\"\""));
+        assert!(json.contains("\"--disable-gpu\""));
+    }
+}
