@@ -154,9 +154,10 @@ fn usage(built: &Built) {
     let cli = shown(&built.cli);
     println!();
     println!("Use it on your own error page:");
-    println!("  {cli} page.html                     # a saved page, raw response, HAR, log");
-    println!("  curl -si https://example.com/ | {cli} -");
-    println!("  cargo run -p culprit-cli -- FILE        # the same through cargo");
+    println!("  {cli} saved-page.html              # a saved page, raw response, HAR, log lines");
+    println!("  curl -sv https://example.com/ 2>&1 | {cli}");
+    println!("  {cli} --json saved-page.html       # the diagnosis as JSON");
+    println!("  cargo run -q -p culprit-cli -- FILE      # the same through cargo");
     println!("  {cli} --help");
 }
 
