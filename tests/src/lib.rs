@@ -904,3 +904,105 @@ impl Failures {
         }
     }
 }
+
+/// The current length of a log file (0 when missing), to read only what a case adds.
+pub fn log_len(path: &Path) -> u64 {
+    std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
+}
+
+/// One failure case run through a server under test.
+#[derive(Debug, Clone, Copy)]
+pub struct Case<'a> {
+    pub source: &'a str,
+    /// Fixture stem without `live-`, e.g. `upstream-refused`.
+    pub case: &'a str,
+    /// Words for the provenance line.
+    pub what: &'a str,
+    /// The status the server is expected to send.
+    pub status: u16,
+    pub hop: Hop,
+}
+
+impl Case<'_> {
+    /// Fetches `path` from the server on `port`, captures the response as a fixture and checks
+    /// the diagnosis; returns the raw response when there was one.
+    pub fn http(&self, port: u16, path: &str, failures: &mut Failures) -> Option<Vec<u8>> {
+        let raw = failures.record(
+            self.case,
+            fetch(port, "localhost", path, Duration::from_secs(10)),
+        )?;
+        self.judge(&raw, failures);
+        Some(raw)
+    }
+
+    /// Captures an already fetched response and checks its diagnosis.
+    pub fn judge(&self, raw: &[u8], failures: &mut Failures) {
+        capture_fixture(&Fixture {
+            source: self.source,
+            case: self.case,
+            ext: "http",
+            raw,
+            status: status_of(raw),
+            hop: Some(self.hop),
+            what: self.what,
+        });
+        failures.check(self.case, raw, self.source, self.status, self.hop);
+    }
+
+    /// Waits for the log line(s) containing `needle` in `log`, captures them as
+    /// `live-<case>-log.log` and checks their diagnosis (same source, status and hop).
+    pub fn log(&self, log: &Path, needle: &str, failures: &mut Failures) -> Option<String> {
+        let case = format!("{}-log", self.case);
+        let lines = failures.record(&case, wait_for_log(log, needle, Duration::from_secs(3)))?;
+        self.judge_log(&lines, failures);
+        Some(lines)
+    }
+
+    /// Waits until the log has a line containing `needle` written after byte `offset` (see
+    /// [`log_len`]), then captures every line written after `offset` that contains `keep`.
+    pub fn log_since(
+        &self,
+        log: &Path,
+        offset: u64,
+        needle: &str,
+        keep: &str,
+        failures: &mut Failures,
+    ) -> Option<String> {
+        let case = format!("{}-log", self.case);
+        let deadline = Instant::now() + Duration::from_secs(3);
+        let lines = loop {
+            let all = std::fs::read(log).unwrap_or_default();
+            let new = String::from_utf8_lossy(all.get(offset as usize..).unwrap_or_default())
+                .into_owned();
+            if new.contains(needle) {
+                let kept: Vec<&str> = new.lines().filter(|l| l.contains(keep)).collect();
+                break Ok(format!("{}\n", kept.join("\n")));
+            }
+            if Instant::now() >= deadline {
+                break Err(format!(
+                    "{} got no line containing {needle:?}; new lines:\n{new}",
+                    log.display()
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        let lines = failures.record(&case, lines)?;
+        self.judge_log(&lines, failures);
+        Some(lines)
+    }
+
+    /// Captures log lines found some other way and checks their diagnosis.
+    pub fn judge_log(&self, lines: &str, failures: &mut Failures) {
+        let case = format!("{}-log", self.case);
+        capture_fixture(&Fixture {
+            source: self.source,
+            case: &case,
+            ext: "log",
+            raw: lines.as_bytes(),
+            status: Some(self.status),
+            hop: Some(self.hop),
+            what: &format!("log line, {}", self.what),
+        });
+        failures.check(&case, lines.as_bytes(), self.source, self.status, self.hop);
+    }
+}
