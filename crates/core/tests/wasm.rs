@@ -19,12 +19,46 @@ fn diagnosis_json(input: &[u8]) -> Result<Value, String> {
 
 fn assert_matches_snapshot(name: &str, input: &[u8], snapshot: &str) {
     let expected: Result<Value, String> =
-        serde_json::from_str(snapshot).map_err(|e| format!("snapshot of {name} unreadable: {e}"));
-    assert_eq!(
-        diagnosis_json(input),
-        expected,
-        "{name}: the browser's diagnosis differs from the native snapshot"
+        serde_json::from_str(snapshot).map_err(|e| format!("snapshot unreadable: {e}"));
+    let got = diagnosis_json(input);
+    let problems = match (&got, &expected) {
+        (Ok(got), Ok(expected)) => differences(got, expected),
+        (got, expected) if got == expected => Vec::new(),
+        (got, expected) => vec![format!("browser: {got:?}\n  snapshot: {expected:?}")],
+    };
+    assert!(
+        problems.is_empty(),
+        "{name}: the browser's diagnosis differs from the native snapshot \
+         (re-bless with CULPRIT_BLESS=1 cargo test -p culprit-core --test fixtures if the \
+         native answer changed on purpose)\n  {}",
+        problems.join("\n  ")
     );
+}
+
+/// The top-level fields whose values differ, each shown both ways as compact JSON.
+fn differences(got: &Value, expected: &Value) -> Vec<String> {
+    let (Value::Object(got), Value::Object(expected)) = (got, expected) else {
+        return if got == expected {
+            Vec::new()
+        } else {
+            vec![format!("browser: {got}\n  snapshot: {expected}")]
+        };
+    };
+    let mut keys: Vec<&String> = got.keys().chain(expected.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|k| got.get(*k) != expected.get(*k))
+        .map(|k| {
+            let show =
+                |v: Option<&Value>| v.map_or_else(|| "(absent)".to_string(), Value::to_string);
+            format!(
+                "{k}:\n    browser:  {}\n    snapshot: {}",
+                show(got.get(k)),
+                show(expected.get(k))
+            )
+        })
+        .collect()
 }
 
 /// `fixture!(test_name, "source/name", "ext")` checks
@@ -41,6 +75,27 @@ macro_rules! fixture {
         }
     };
 }
+
+// One per input form, from different sources.
+fixture!(
+    raw_response_via_cdn,
+    "cloudflare/502-nginx-behind-cloudflare",
+    "http"
+);
+fixture!(saved_html_page, "cloudflare/521-web-server-down", "html");
+fixture!(
+    curl_verbose_output,
+    "aws-elb/503-no-healthy-targets-curl-v",
+    "http"
+);
+fixture!(
+    text_copied_off_screen,
+    "akamai/403-access-denied-copied",
+    "txt"
+);
+fixture!(browser_error_text, "chrome/cert-date-invalid", "txt");
+fixture!(browser_observation_json, "chrome/dns-observation", "json");
+fixture!(proxy_log_lines, "heroku/h10-app-crashed", "log");
 
 /// The pipeline itself: an inline nginx page is read and named in the browser.
 #[wasm_bindgen_test]
