@@ -1,0 +1,213 @@
+//! Tinyproxy 1.11 (Debian's tinyproxy) as a forward proxy, asked for pages on broken servers.
+//!
+//! Tinyproxy writes a page only when it cannot connect at all (refused, or a name that does not
+//! resolve); when the server closes early, sends garbage or hangs, it drops the visitor's
+//! connection without a byte, and only its log says why. Three instances cover its pages: one
+//! with the built-in pages, one with Debian's page template, and one whose Allow list leaves
+//! the visitor out.
+
+use super::{Expect, log, page, retrying, word_after};
+use culprit_core::Hop;
+use culprit_tests::{
+    Broken, Failures, Proc, WorkDir, broken_upstream, fetch, fetch_via_proxy, free_port,
+    note_version, output_of, require, spawn, wait_for_log, workdir,
+};
+use std::process::Command;
+use std::time::Duration;
+
+const SOURCE: &str = "tinyproxy";
+const FETCH: Duration = Duration::from_secs(10);
+const LOG_WAIT: Duration = Duration::from_secs(3);
+/// Debian's page template (the package's default configuration uses it).
+const TEMPLATE: &str = "/usr/share/tinyproxy/default.html";
+/// A host name that never resolves (RFC 6761).
+const NO_SUCH_HOST: &str = "culprit-test-host.invalid";
+
+struct Tinyproxy {
+    wd: WorkDir,
+    _proc: Proc,
+    port: u16,
+}
+
+impl Tinyproxy {
+    fn log(&self) -> std::path::PathBuf {
+        self.wd.join("tinyproxy.log")
+    }
+}
+
+/// Starts tinyproxy in the foreground with `extra` appended to a minimal configuration.
+fn start(name: &str, extra: &str) -> Tinyproxy {
+    let tinyproxy = require("tinyproxy");
+    let wd = workdir(name);
+    let dir = wd.path().display().to_string();
+    let port = free_port();
+    let conf = format!(
+        "Port {port}
+Listen 127.0.0.1
+Timeout 2
+LogFile \"{dir}/tinyproxy.log\"
+LogLevel Info
+PidFile \"{dir}/tinyproxy.pid\"
+MaxClients 20
+ViaProxyName \"tinyproxy\"
+{extra}"
+    );
+    let conf_path = wd.write("tinyproxy.conf", conf);
+    let mut proc = spawn(
+        Command::new(&tinyproxy)
+            .arg("-d")
+            .arg("-c")
+            .arg(&conf_path)
+            .current_dir(wd.path()),
+    );
+    proc.ready(port);
+    Tinyproxy {
+        wd,
+        _proc: proc,
+        port,
+    }
+}
+
+pub fn run() {
+    let tinyproxy = require("tinyproxy");
+    let banner = output_of(Command::new(&tinyproxy).arg("-v"));
+    let version = word_after(&banner, "tinyproxy ")
+        .map_or_else(|| "Tinyproxy".to_string(), |v| format!("Tinyproxy {v}"));
+    note_version(SOURCE, &version);
+
+    let mut failures = Failures::new();
+    let refused = broken_upstream(Broken::Refused);
+    let closing = broken_upstream(Broken::CloseEarly);
+    let hanging = broken_upstream(Broken::Hang);
+
+    // Built-in pages.
+    let plain = start("tinyproxy", "Allow 127.0.0.1\n");
+    let refused_url = format!("http://{}/refused", refused.addr());
+    page(
+        &mut failures,
+        &Expect {
+            source: SOURCE,
+            case: "upstream-refused",
+            what: "the server's port refused the connection, built-in page",
+            status: 500,
+            hop: Hop::Origin,
+        },
+        retrying(|| fetch_via_proxy(plain.port, &refused_url, FETCH)),
+    );
+    log(
+        &mut failures,
+        &Expect {
+            source: SOURCE,
+            case: "upstream-refused-log",
+            what: "log, the server's port refused the connection",
+            status: 500,
+            hop: Hop::Origin,
+        },
+        wait_for_log(
+            &plain.log(),
+            &format!("Could not establish a connection to {}", refused.addr()),
+            LOG_WAIT,
+        ),
+    );
+    page(
+        &mut failures,
+        &Expect {
+            source: SOURCE,
+            case: "upstream-dns",
+            what: "the server's name does not resolve, built-in page",
+            status: 500,
+            hop: Hop::Origin,
+        },
+        retrying(|| fetch_via_proxy(plain.port, &format!("http://{NO_SUCH_HOST}/"), FETCH)),
+    );
+    log(
+        &mut failures,
+        &Expect {
+            source: SOURCE,
+            case: "upstream-dns-log",
+            what: "log, the server's name does not resolve",
+            status: 500,
+            hop: Hop::Origin,
+        },
+        wait_for_log(&plain.log(), NO_SUCH_HOST, LOG_WAIT).map(|l| {
+            l.lines()
+                .filter(|line| line.contains("opensock"))
+                .map(|line| format!("{line}\n"))
+                .collect()
+        }),
+    );
+    page(
+        &mut failures,
+        &Expect {
+            source: SOURCE,
+            case: "not-a-proxy-request",
+            what: "a plain (not absolute-URI) request sent to the proxy",
+            status: 400,
+            hop: Hop::Browser,
+        },
+        retrying(|| fetch(plain.port, &format!("127.0.0.1:{}", plain.port), "/", FETCH)),
+    );
+
+    // A server that closes early or hangs: no page at all, the connection is just dropped.
+    for (up, what) in [
+        (
+            &closing,
+            "the server closed the connection without answering",
+        ),
+        (
+            &hanging,
+            "the server accepted but never answered (2 s Timeout)",
+        ),
+    ] {
+        let url = format!("http://{}/{}", up.addr(), up.kind.name());
+        if let Ok(raw) = retrying(|| fetch_via_proxy(plain.port, &url, FETCH))
+            && !raw.is_empty()
+        {
+            failures.record::<()>(
+                up.kind.name(),
+                Err(format!(
+                    "tinyproxy was expected to drop the connection ({what}) but answered:\n{}",
+                    String::from_utf8_lossy(&raw)
+                )),
+            );
+        }
+        if up.connections() == 0 {
+            failures.record::<()>(
+                up.kind.name(),
+                Err("tinyproxy never reached the server".into()),
+            );
+        }
+    }
+
+    // Debian's template, as the packaged configuration serves it.
+    let templated = start(
+        "tinyproxy-template",
+        &format!("Allow 127.0.0.1\nDefaultErrorFile \"{TEMPLATE}\"\n"),
+    );
+    page(
+        &mut failures,
+        &Expect {
+            source: SOURCE,
+            case: "upstream-refused-debian-template",
+            what: "the server's port refused the connection, Debian's page template",
+            status: 500,
+            hop: Hop::Origin,
+        },
+        retrying(|| fetch_via_proxy(templated.port, &refused_url, FETCH)),
+    );
+
+    // The visitor is not on the Allow list.
+    let strict = start("tinyproxy-deny", "Allow 192.0.2.1\n");
+    page(
+        &mut failures,
+        &Expect {
+            source: SOURCE,
+            case: "access-denied",
+            what: "the visitor's address is not on the Allow list",
+            status: 403,
+            hop: Hop::Network,
+        },
+        retrying(|| fetch_via_proxy(strict.port, &refused_url, FETCH)),
+    );
+    failures.finish();
+}
