@@ -19,3 +19,4 @@ mod servers {
     pub mod squid;
     pub mod varnish;
 }
+mod part_b;
