@@ -191,8 +191,21 @@ pub fn situation(ctx: &Context<'_>) -> Situation {
     {
         return Net(n.kind);
     }
-    if ctx.status.is_none() && ctx.net_error.is_some() && ctx.facts.is_empty() {
-        return Net(NetKind::Other);
+    if ctx.category == Category::Browser || (ctx.status.is_none() && ctx.net_error.is_some()) {
+        // A browser's own page whose code was not recognised: go by what the page says.
+        return Net(if ctx.status.is_some() {
+            NetKind::HttpStatus
+        } else if ctx.has("dns") {
+            NetKind::Dns
+        } else if ctx.has("origin-unreachable") || ctx.has("upstream-refused") {
+            NetKind::Unreachable
+        } else if ctx.has("upstream-timeout") {
+            NetKind::Timeout
+        } else if ctx.has("origin-tls") {
+            NetKind::Tls
+        } else {
+            NetKind::Other
+        });
     }
     let status = ctx.status.unwrap_or(0);
     if let Some(s) = from_facts(ctx, status) {
@@ -356,6 +369,15 @@ fn family(id: &str) -> Family {
 
 fn fam(ctx: &Context<'_>) -> Family {
     family(ctx.source_id)
+}
+
+/// True for shared front ends that route many sites by host name, so a 404 there may mean
+/// "no site configured for this name" rather than "no such page".
+fn serves_many_sites(ctx: &Context<'_>) -> bool {
+    matches!(
+        ctx.category,
+        Category::Cdn | Category::Platform | Category::LoadBalancer | Category::Proxy
+    )
 }
 
 /// True for products that sit in front of a separate origin server run by the site owner.
@@ -525,8 +547,8 @@ fn explain_situation(ctx: &Context<'_>, s: Situation) -> String {
         },
         Net(k) => explain_net(ctx, k),
         NotFound => match fam(ctx) {
-            Family::GitHubPages | Family::Netlify | Family::Vercel => format!(
-                "{w} has no file or route in the published site matching this address: the link may be mistyped or out of date, or the page was never deployed"
+            _ if serves_many_sites(ctx) => format!(
+                "{w} has nothing to serve at this address: either no page matches the path, or no site is set up on {n} for this host name (a removed deployment, or a domain not added to the service)"
             ),
             _ => format!(
                 "{w} found nothing at this address: the link may be mistyped or out of date, or the page was moved or removed"
@@ -695,7 +717,7 @@ fn explain_net(ctx: &Context<'_>, k: NetKind) -> String {
     } else {
         "your browser".to_string()
     };
-    let code = ctx.net_error.unwrap_or("a network error");
+    let code = ctx.net_error.map(|c| format!(" ({c})")).unwrap_or_default();
     let meaning = ctx
         .net()
         .map_or("the page failed to load before any server answered", |i| {
@@ -704,49 +726,83 @@ fn explain_net(ctx: &Context<'_>, k: NetKind) -> String {
     let meaning = meaning.trim_end_matches('.');
     match k {
         NetKind::Dns => format!(
-            "{browser} could not find an address for the site's name ({code}): the DNS lookup failed, so no connection to any server of the site was attempted"
+            "{browser} could not find an address for the site's name{code}: the DNS lookup failed, so no connection to any server of the site was attempted"
         ),
         NetKind::DnsConfig => format!(
-            "{browser} could not look up any site because the DNS server your device uses is not answering or is misconfigured ({code})"
+            "{browser} could not look up any site because the DNS server your device uses is not answering or is misconfigured{code}"
         ),
         NetKind::Offline => {
-            format!("your device is offline, so the request never left it ({code})")
+            format!("your device is offline, so the request never left it{code}")
         }
         NetKind::Refused => format!(
-            "{browser} reached the site's server address, but nothing there accepted the connection ({code}): the web server is down or not listening on this port"
+            "{browser} reached the site's server address, but nothing there accepted the connection{code}: the web server is down or not listening on this port"
         ),
         NetKind::Dropped => format!(
-            "the connection between {browser} and the site was cut before the page arrived ({code}), by the site's server or by something on the way"
+            "the connection between {browser} and the site was cut before the page arrived{code}, by the site's server or by something on the way"
         ),
         NetKind::Timeout => format!(
-            "{browser} got no reply from the site's server in time ({code}): the server may be down or overloaded, or a firewall on the way drops the traffic"
+            "{browser} got no reply from the site's server in time{code}: the server may be down or overloaded, or a firewall on the way drops the traffic"
         ),
-        NetKind::Unreachable => {
-            format!("your network found no route to the site's server ({code})")
-        }
+        NetKind::Unreachable => format!(
+            "{browser} could not connect to the site's server{code}: the server is down, not accepting connections, or unreachable from your network"
+        ),
         NetKind::NetworkChanged => format!(
-            "your device switched networks while the page was loading, which cut the connection ({code})"
+            "your device switched networks while the page was loading, which cut the connection{code}"
         ),
         NetKind::Proxy => format!(
-            "the proxy {browser} is set to use failed, so the request never reached the site ({code})"
+            "the proxy {browser} is set to use failed, so the request never reached the site{code}"
         ),
-        NetKind::Tls => format!(
-            "{browser} could not set up a secure connection with the site's server ({code}): {}",
-            lower_first(meaning)
-        ),
+        NetKind::Tls => {
+            let why = match ctx.net_error.unwrap_or_default() {
+                "ERR_SSL_VERSION_OR_CIPHER_MISMATCH" => {
+                    "the two sides share no TLS version or cipher, usually because the server's setup is outdated or has no certificate for this name"
+                }
+                "ERR_SSL_UNRECOGNIZED_NAME_ALERT" => {
+                    "the server that answered does not recognise this site's name"
+                }
+                "ERR_BAD_SSL_CLIENT_AUTH_CERT" => {
+                    "the site rejected the personal certificate the browser offered"
+                }
+                _ => {
+                    "the server's answer did not follow the TLS protocol, often because it speaks plain HTTP on the HTTPS port or something on the way interferes"
+                }
+            };
+            format!(
+                "{browser} could not set up a secure connection with the site's server{code}: {why}"
+            )
+        }
         NetKind::CertAuthority
         | NetKind::CertDate
         | NetKind::CertName
         | NetKind::CertRevoked
-        | NetKind::CertOther => format!(
-            "{browser} stopped before loading anything because it could not trust the site's certificate ({code}): {}",
-            lower_first(meaning)
+        | NetKind::CertOther => {
+            let why = match k {
+                NetKind::CertAuthority => {
+                    "it is not signed by an authority the browser trusts (self-signed, missing its intermediate certificate, or replaced by something on your network that intercepts connections)"
+                }
+                NetKind::CertDate => {
+                    "it has expired or is not valid yet, or your device's clock is set wrong"
+                }
+                NetKind::CertName => {
+                    "it was issued for a different name than the one in the address bar"
+                }
+                NetKind::CertRevoked => "its issuer has revoked it",
+                _ => "it is malformed or failed the browser's checks",
+            };
+            format!(
+                "{browser} stopped before loading anything because the site's certificate failed its checks{code}: {why}"
+            )
+        }
+        NetKind::HttpStatus if ctx.status.is_some() => format!(
+            "the site answered {} with no page of its own, so {browser} showed its own error page: {}",
+            status_label(ctx),
+            status_meaning(ctx)
         ),
         NetKind::Redirects => format!(
-            "the site kept redirecting {browser} in a circle, so it stopped ({code}); this is a setup mistake on the site, occasionally triggered by a stale cookie"
+            "the site kept redirecting {browser} in a circle, so it stopped{code}; this is a setup mistake on the site, occasionally triggered by a stale cookie"
         ),
         _ => format!(
-            "{browser} could not load the page ({code}): {}",
+            "{browser} could not load the page{code}: {}",
             lower_first(meaning)
         ),
     }
@@ -776,18 +832,35 @@ pub fn summary(ctx: &Context<'_>) -> String {
             _ => "Not an error page.".to_string(),
         };
     }
-    if let Net(_) = s {
-        let label = ctx.net().map_or("network error", |i| i.label);
+    if let Net(k) = s {
         let who = if ctx.category == Category::Browser {
             ctx.source_name
         } else {
             "The browser"
         };
-        let code = ctx.net_error.unwrap_or_default();
-        return format!(
-            "{who} could not load the page: {} ({code}).",
-            label.to_lowercase()
-        );
+        if k == NetKind::HttpStatus
+            && let Some(st) = ctx.status
+        {
+            return format!(
+                "{who} showed its own page for a {st} the site sent without a page: {}.",
+                status_meaning(ctx)
+            );
+        }
+        let label = match (ctx.net(), k) {
+            (Some(i), _) => i.label,
+            (None, NetKind::Dns) => "server not found",
+            (None, NetKind::Unreachable) => "could not connect",
+            (None, NetKind::Timeout) => "timed out",
+            (None, NetKind::Tls) => "secure connection failed",
+            (None, _) => "network error",
+        };
+        return match ctx.net_error {
+            Some(code) => format!(
+                "{who} could not load the page: {} ({code}).",
+                label.to_lowercase()
+            ),
+            None => format!("{who} could not load the page: {}.", label.to_lowercase()),
+        };
     }
     let b = backend_short(ctx);
     let what = match s {
@@ -1080,7 +1153,10 @@ fn visitor_fix(ctx: &Context<'_>, s: Situation, id: &str) -> Fix {
                         "Reload the page; this kind of failure is usually a one-off.".to_string()
                     }
                     Net(_) => "Reload after a few seconds; brief network hiccups clear up by themselves.".to_string(),
-                    _ => "Errors like this are often brief. Wait 10 to 30 seconds and reload; if it fails again, wait longer between tries.".to_string(),
+                    _ => format!(
+                        "Errors like this are often brief. Wait about {} and reload; if it fails again, wait longer between tries.",
+                        duration(r.after_seconds.unwrap_or(10))
+                    ),
                 },
             };
             fix("retry", "Reload the page", detail)
@@ -1481,6 +1557,14 @@ fn owner_ids(ctx: &Context<'_>, s: Situation) -> Vec<&'static str> {
             // The visitor's own side: nothing for the owner.
             _ => vec![],
         },
+        NotFound if serves_many_sites(ctx) => {
+            vec![
+                "check-domain-config",
+                "check-deploy",
+                "fix-links",
+                "add-redirect",
+            ]
+        }
         NotFound | Gone => {
             let mut v = vec!["fix-links", "add-redirect"];
             if matches!(
@@ -1690,7 +1774,11 @@ fn owner_fix(ctx: &Context<'_>, s: Situation, id: &str) -> Option<Fix> {
     use Family as F;
     let f = fam(ctx);
     let php = ctx.php();
-    let n = ctx.source_name;
+    let n = if ctx.is_site() {
+        "the site"
+    } else {
+        ctx.source_name
+    };
     let fpm = php_service();
     Some(match id {
         "check-upstream-running" => {
@@ -1725,7 +1813,9 @@ fn owner_fix(ctx: &Context<'_>, s: Situation, id: &str) -> Option<Fix> {
         }
         "read-error-log" => fix("read-error-log", "Read the error log", log_hint(ctx, s)),
         "test-backend-directly" => {
-            let detail = if fronts_origin(ctx) || f == F::Cloudflare {
+            let detail = if ctx.is_site() {
+                "Reproduce the failing request against the application itself (for example `curl -i http://127.0.0.1:PORT/path` on the server, or locally with the same data) to see the full error and stack trace.".to_string()
+            } else if fronts_origin(ctx) || f == F::Cloudflare {
                 "From a machine outside, ask the origin directly, skipping the CDN: `curl -svo /dev/null --resolve example.com:443:ORIGIN_IP https://example.com/` (your host name and origin IP). If that fails too, the origin is the problem.".to_string()
             } else if php {
                 "Check that a plain static file is served and that PHP answers: put a small `info.php` test script (remove it afterwards) and request it with `curl -i http://localhost/info.php` on the server.".to_string()
@@ -1739,7 +1829,7 @@ fn owner_fix(ctx: &Context<'_>, s: Situation, id: &str) -> Option<Fix> {
         }
         "raise-proxy-timeouts" => fix(
             "raise-proxy-timeouts",
-            "Raise the timeout only if the work is legitimately slow",
+            "Raise the timeout for work that is slow by nature",
             timeout_hint(ctx),
         ),
         "raise-proxy-buffers" => {
@@ -1948,6 +2038,48 @@ fn owner_fix(ctx: &Context<'_>, s: Situation, id: &str) -> Option<Fix> {
             "Send a Retry-After header",
             "Answer maintenance with 503 and a `Retry-After` header (seconds) so visitors, tools and search engines know when to come back.",
         ),
+        "check-domain-config" => {
+            let detail = match f {
+                F::Vercel => {
+                    "In the Vercel project, Settings > Domains must list this host name and point it at the current production deployment."
+                }
+                F::Netlify => {
+                    "In the Netlify site's Domain management, the host name must be added to this site, and the DNS record must point at Netlify."
+                }
+                F::GitHubPages => {
+                    "Under the repository's Settings > Pages, publishing must be on, and the custom domain must match the `CNAME` file and the DNS record."
+                }
+                F::Heroku => {
+                    "`heroku domains` must list this host name for the app, and the DNS record must point at the DNS target Heroku gives for it."
+                }
+                F::Fastly => {
+                    "Add the host name to the Fastly service's Domains and activate the new service version."
+                }
+                F::AzureFrontDoor => {
+                    "Add the host name as a custom domain of the Front Door profile and associate it with a route to the origin group."
+                }
+                F::AwsApiGateway => {
+                    "Check that a route exists for this method and path, and that the API was deployed to the stage in the address (or the custom domain's base path mapping)."
+                }
+                F::Traefik => {
+                    "Check that a router's rule matches this request, e.g. ``Host(`example.com`)``, and that the router's entry point is the one the request came in on."
+                }
+                F::TrafficServer => {
+                    "Add a `map` rule for this host in `remap.config` and reload (`traffic_ctl config reload`)."
+                }
+                F::Envoy => {
+                    "Add a virtual host and route matching this host and path to the route configuration."
+                }
+                _ => {
+                    "Check that this host name and path are configured on the service and routed to the right backend."
+                }
+            };
+            fix(
+                "check-domain-config",
+                "Check the host name is set up",
+                detail,
+            )
+        }
         "fix-links" => fix(
             "fix-links",
             "Find where the broken link comes from",
@@ -2136,6 +2268,7 @@ fn timeout_hint(ctx: &Context<'_>) -> String {
         F::Heroku => "Heroku's router allows 30 seconds for the first byte and this cannot be raised: move slow work to a worker dyno and answer early.".to_string(),
         F::Vercel => "Then raise the function's `maxDuration` (in `vercel.json` or the route's config) within your plan's limit.".to_string(),
         F::Netlify => "Synchronous functions have a short limit; use a background function for long work.".to_string(),
+        _ if ctx.is_site() => "Then raise the timeout of whatever proxy sits in front of the application, for the slow route only.".to_string(),
         _ => format!("Then raise {}'s read or response timeout for the slow route only.", ctx.source_name),
     };
     format!("{first}{how}")
@@ -2442,6 +2575,53 @@ mod tests {
                 assert!(!f.title.is_empty() && !f.detail.is_empty(), "{}", f.id);
             }
         }
+    }
+
+    #[test]
+    fn browser_pages_without_a_known_code() {
+        use Situation::*;
+        let mut c = net_case("ERR_NAME_NOT_RESOLVED");
+        c.net = None;
+        c.facts = &["dns"];
+        assert_eq!(run(&c, situation), Net(NetKind::Dns));
+        let e = run(&c, explain);
+        assert!(e.starts_with("Your browser (Chrome) could not find"), "{e}");
+        assert!(run(&c, visitor_fixes).iter().any(|f| f.id == "flush-dns"));
+        c.facts = &["origin-unreachable"];
+        assert_eq!(run(&c, situation), Net(NetKind::Unreachable));
+        c.facts = &[];
+        c.status = Some(502);
+        assert_eq!(run(&c, situation), Net(NetKind::HttpStatus));
+        let s = run(&c, summary);
+        assert!(s.contains("502"), "{s}");
+    }
+
+    #[test]
+    fn not_found_at_a_shared_front_end_points_at_host_setup() {
+        let (name, category, role) = ("Vercel", Category::Platform, Hop::Edge);
+        let c = Case {
+            status: Some(404),
+            id: "vercel",
+            name,
+            category,
+            role,
+            hop: Hop::Edge,
+            facts: &["not-found"],
+            net: None,
+            has_ids: true,
+        };
+        let o = run(&c, owner_fixes);
+        assert_eq!(
+            o.first().map(|f| f.id.as_str()),
+            Some("check-domain-config")
+        );
+        assert!(o[0].detail.contains("Domains"));
+        let v = run(&c, visitor_fixes);
+        assert_eq!(v.first().map(|f| f.id.as_str()), Some("check-url"));
+        assert_eq!(run(&c, retry).advice, RetryAdvice::No);
+        // A plain web server's 404 is about the link, not the host setup.
+        let o = run(&case(404, "nginx", &["not-found"]), owner_fixes);
+        assert_eq!(o.first().map(|f| f.id.as_str()), Some("fix-links"));
     }
 
     #[test]
