@@ -6,7 +6,9 @@
 //! every mismatch at the end. The tests below only call them.
 
 use culprit_core::{Hop, InputForm};
-use culprit_tests::{Failures, Fixture, capture_fixture, capturing, fixture_dir, status_of};
+use culprit_tests::{
+    Failures, Fixture, capture_fixture, capturing, fixture_dir, status_of, try_check,
+};
 
 #[path = "servers/caddy.rs"]
 mod caddy;
@@ -106,6 +108,7 @@ pub(crate) struct Expect<'a> {
     pub case: &'a str,
     /// Words for the fixture's provenance line.
     pub what: &'a str,
+    /// The status the server sent; for log lines, 0 when it sent no response at all.
     pub status: u16,
     pub hop: Hop,
 }
@@ -146,6 +149,7 @@ pub(crate) fn log(failures: &mut Failures, e: &Expect<'_>, lines: Result<String,
     let Some(lines) = failures.record(e.case, lines) else {
         return;
     };
+    // Status 0: the server sent no response at all, so the diagnosis must have no status.
     capture_fixture(&Fixture {
         source: e.source,
         case: e.case,
@@ -156,7 +160,18 @@ pub(crate) fn log(failures: &mut Failures, e: &Expect<'_>, lines: Result<String,
         what: e.what,
     });
     snapshot(failures, e, lines.as_bytes());
-    failures.check(e.case, lines.as_bytes(), e.source, e.status, e.hop);
+    if e.status == 0 {
+        let checked =
+            try_check(lines.as_bytes(), e.source, None, Some(e.hop)).and_then(|d| match d.status {
+                None => Ok(()),
+                Some(s) => Err(format!(
+                    "status: expected none, got {s}\n--- input ---\n{lines}--- end ---"
+                )),
+            });
+        failures.record(e.case, checked);
+    } else {
+        failures.check(e.case, lines.as_bytes(), e.source, e.status, e.hop);
+    }
 }
 
 /// The first whitespace-separated word after `marker` in `banner` (a version number).

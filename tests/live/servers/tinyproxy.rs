@@ -13,7 +13,7 @@ use culprit_tests::{
     note_version, output_of, require, spawn, wait_for_log, workdir,
 };
 use std::process::Command;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 const SOURCE: &str = "tinyproxy";
 const FETCH: Duration = Duration::from_secs(10);
@@ -148,15 +148,20 @@ pub fn run() {
         retrying(|| fetch(plain.port, &format!("127.0.0.1:{}", plain.port), "/", FETCH)),
     );
 
-    // A server that closes early or hangs: no page at all, the connection is just dropped.
-    for (up, what) in [
+    // A server that closes early or hangs: no page at all, the connection is just dropped;
+    // only the log says what happened.
+    for (up, case, what, logged) in [
         (
             &closing,
+            "upstream-closed-log",
             "the server closed the connection without answering",
+            "process_server_headers failed: Success",
         ),
         (
             &hanging,
+            "upstream-timeout-log",
             "the server accepted but never answered (2 s Timeout)",
+            "process_server_headers failed: Resource temporarily unavailable",
         ),
     ] {
         let url = format!("http://{}/{}", up.addr(), up.kind.name());
@@ -177,6 +182,17 @@ pub fn run() {
                 Err("tinyproxy never reached the server".into()),
             );
         }
+        log(
+            &mut failures,
+            &Expect {
+                source: SOURCE,
+                case,
+                what: &format!("log, {what}; no response was sent"),
+                status: 0,
+                hop: Hop::Origin,
+            },
+            log_excerpt(&plain.log(), &format!("GET {url} "), logged),
+        );
     }
 
     // Debian's template, as the packaged configuration serves it.
@@ -210,4 +226,31 @@ pub fn run() {
         retrying(|| fetch_via_proxy(strict.port, &refused_url, FETCH)),
     );
     failures.finish();
+}
+
+/// The log lines from the one naming `request` up to the first one after it holding `until`,
+/// waiting up to [`LOG_WAIT`] for that line to appear.
+fn log_excerpt(path: &std::path::Path, request: &str, until: &str) -> Result<String, String> {
+    let deadline = Instant::now() + LOG_WAIT;
+    loop {
+        let text = std::fs::read(path)
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        if let Some(start) = lines.iter().position(|l| l.contains(request))
+            && let Some(end) = lines[start..].iter().position(|l| l.contains(until))
+        {
+            return Ok(lines[start..=start + end]
+                .iter()
+                .map(|l| format!("{l}\n"))
+                .collect());
+        }
+        if Instant::now() >= deadline {
+            return Err(format!(
+                "{} has no {until:?} after {request:?} within {LOG_WAIT:?}; it holds:\n{text}",
+                path.display()
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
