@@ -2,15 +2,12 @@
 
 use culprit_core::Hop;
 use culprit_tests::{
-    Broken, Failures, Fixture, broken_upstream, capture_fixture, fetch, free_port, note_version,
-    output_of, require, spawn, status_of, wait_for_log, workdir,
+    Broken, Case, Failures, broken_upstream, free_port, note_version, output_of, require, spawn,
+    workdir,
 };
 use std::process::Command;
-use std::time::Duration;
 
 const SOURCE: &str = "nginx";
-const FETCH: Duration = Duration::from_secs(10);
-const LOG_WAIT: Duration = Duration::from_secs(3);
 
 /// What nginx answers for each broken upstream, and the words of its error-log line.
 const CASES: &[(Broken, u16, &str, &str)] = &[
@@ -109,59 +106,32 @@ http {{
     server.ready(port);
 
     let mut failures = Failures::new();
+    let log = wd.join("error.log");
     for (up, &(kind, status, case, what)) in upstreams.iter().zip(CASES) {
-        let path = format!("/{}", kind.name());
-        let Some(raw) = failures.record(case, fetch(port, "localhost", &path, FETCH)) else {
-            continue;
-        };
-        capture_fixture(&Fixture {
+        let c = Case {
             source: SOURCE,
             case,
-            ext: "http",
-            raw: &raw,
-            status: status_of(&raw),
-            hop: Some(Hop::Origin),
             what,
-        });
-        failures.check(case, &raw, SOURCE, status, Hop::Origin);
+            status,
+            hop: Hop::Origin,
+        };
+        let path = format!("/{}", kind.name());
+        c.http(port, &path, &mut failures);
         if up.kind != Broken::Refused && up.connections() == 0 {
             failures.record::<()>(case, Err("nginx never reached the upstream".into()));
         }
-        let needle = format!("\"GET {path} ");
-        let log_case = format!("{case}-error-log");
-        if let Some(line) = failures.record(
-            &log_case,
-            wait_for_log(&wd.join("error.log"), &needle, LOG_WAIT),
-        ) {
-            capture_fixture(&Fixture {
-                source: SOURCE,
-                case: &log_case,
-                ext: "log",
-                raw: line.as_bytes(),
-                status: Some(status),
-                hop: Some(Hop::Origin),
-                what: &format!("error log, {what}"),
-            });
-            failures.check(&log_case, line.as_bytes(), SOURCE, status, Hop::Origin);
-        }
+        c.log(&log, &format!("\"GET {path} "), &mut failures);
     }
 
     // An ordinary error page: a file that does not exist.
-    if let Some(raw) = failures.record(
-        "not-found",
-        fetch(port, "localhost", "/missing.html", FETCH),
-    ) {
-        capture_fixture(&Fixture {
-            source: SOURCE,
-            case: "not-found",
-            ext: "http",
-            raw: &raw,
-            status: status_of(&raw),
-            hop: Some(Hop::Origin),
-            what: "a missing static file",
-        });
-        failures.check("not-found", &raw, SOURCE, 404, Hop::Origin);
-    }
+    let c = Case {
+        source: SOURCE,
+        case: "not-found",
+        what: "a missing static file",
+        status: 404,
+        hop: Hop::Origin,
+    };
+    c.http(port, "/missing.html", &mut failures);
     if let Err(e) = server.still_running() {
         failures.record::<()>("server", Err(e));
     }
