@@ -944,12 +944,16 @@ pub fn retry(ctx: &Context<'_>) -> Retry {
             "Nothing failed, so there is nothing to retry.",
         );
     }
-    if !matches!(s, Net(_)) {
+    // Retry-After matters for server trouble and the few client errors that invite a retry;
+    // it does not turn a 404 or a 403 into something worth retrying.
+    let honours_header = !matches!(s, Net(_))
+        && (!s.client_side() || matches!(s, RateLimited | ClientTimeout | SendAgain));
+    if honours_header {
         if let Some(secs) = ctx.retry_after_seconds {
-            let advice = if secs <= 120 {
-                RetryAdvice::Soon
-            } else {
-                RetryAdvice::Later
+            let advice = match secs {
+                0 => RetryAdvice::Now,
+                1..=120 => RetryAdvice::Soon,
+                _ => RetryAdvice::Later,
             };
             return Retry {
                 advice,
@@ -1182,6 +1186,17 @@ fn visitor_fix(ctx: &Context<'_>, s: Situation, id: &str) -> Fix {
                 }
                 _ => "The fault is on the site's side; give it a few minutes and try again.",
             };
+            let r = retry(ctx);
+            let detail = match (r.after_seconds, r.at) {
+                (_, Some(at)) if r.from_header => {
+                    format!("The site asked visitors to come back after {at}. {detail}")
+                }
+                (Some(secs), _) if r.from_header => format!(
+                    "The site asked visitors to wait {} before trying again. {detail}",
+                    duration(secs)
+                ),
+                _ => detail.to_string(),
+            };
             fix("wait", "Wait and come back later", detail)
         }
         "private-window" => fix(
@@ -1278,6 +1293,11 @@ fn visitor_fix(ctx: &Context<'_>, s: Situation, id: &str) -> Fix {
             };
             fix("check-url", "Check the address", detail)
         }
+        "smaller-upload" => fix(
+            "smaller-upload",
+            "Send a smaller file",
+            "Compress the file, resize images or split it into parts, then try again; the site's limit is on its side and only its owner can raise it.",
+        ),
         "check-connection" => fix(
             "check-connection",
             "Check your connection",
@@ -1416,7 +1436,7 @@ fn visitor_ids(ctx: &Context<'_>, s: Situation) -> Vec<&'static str> {
             "disable-extensions",
             "tell-owner",
         ],
-        PayloadTooLarge => vec!["tell-owner"],
+        PayloadTooLarge => vec!["smaller-upload", "tell-owner"],
         UriTooLong => vec!["check-url", "clear-cookies", "tell-owner"],
         Unauthorized => vec!["sign-in", "clear-cookies", "private-window", "tell-owner"],
         ProxyAuth => vec!["sign-in", "check-proxy-settings", "switch-network"],
@@ -1592,8 +1612,8 @@ fn owner_ids(ctx: &Context<'_>, s: Situation) -> Vec<&'static str> {
         },
         ProxyAuth | NetworkAuth => vec![],
         Forbidden => vec!["check-permissions", "check-waf-rules", "read-error-log"],
-        Blocked => vec!["check-waf-rules", "read-error-log"],
-        RateLimited => vec!["check-rate-limits", "read-error-log"],
+        Blocked => vec!["check-waf-rules", "add-exception", "read-error-log"],
+        RateLimited => vec!["check-rate-limits", "add-exception", "read-error-log"],
         ClientTimeout | SendAgain | ClientCert | HttpsPort | Legal | ClientOther => {
             vec!["read-error-log", "check-config"]
         }
@@ -1687,7 +1707,8 @@ fn owner_ids(ctx: &Context<'_>, s: Situation) -> Vec<&'static str> {
             v
         }
         UpstreamHeaderTooBig => vec!["raise-proxy-buffers", "shrink-cookies", "read-error-log"],
-        UpstreamDns => vec!["check-dns", "contact-host"],
+        UpstreamDns if cf => vec!["check-dns", "check-tunnel", "contact-host"],
+        UpstreamDns => vec!["check-dns", "check-config", "contact-host"],
         UpstreamTls => vec!["check-origin-tls", "test-tls", "read-error-log"],
         NoUpstream => vec![
             "check-upstream-running",
@@ -1709,8 +1730,12 @@ fn owner_ids(ctx: &Context<'_>, s: Situation) -> Vec<&'static str> {
             }
             v
         }
-        Maintenance => vec!["check-maintenance", "send-retry-after"],
-        BandwidthLimit => vec!["contact-host", "add-caching"],
+        Maintenance => vec![
+            "check-maintenance",
+            "send-retry-after",
+            "announce-maintenance",
+        ],
+        BandwidthLimit => vec!["contact-host", "check-traffic", "add-caching"],
         ServerError => {
             let mut v = vec!["read-error-log", "check-deploy"];
             if php || matches!(f, Family::Apache | Family::LiteSpeed) {
@@ -2080,6 +2105,26 @@ fn owner_fix(ctx: &Context<'_>, s: Situation, id: &str) -> Option<Fix> {
                 detail,
             )
         }
+        "add-exception" => fix(
+            "add-exception",
+            "Add a narrow exception for legitimate traffic",
+            "If real visitors or tools you rely on (monitoring, API clients, payment webhooks) are caught, exempt them by path, address or token rather than switching the protection off.",
+        ),
+        "announce-maintenance" => fix(
+            "announce-maintenance",
+            "Say when it will be back",
+            "Put the expected end time on the maintenance page and on a status page or social account, so visitors know whether to wait.",
+        ),
+        "check-traffic" => fix(
+            "check-traffic",
+            "Find what uses the bandwidth",
+            "Look at the hosting statistics or access logs for large files, hotlinked images and aggressive crawlers; block the abusive ones and move big downloads to a CDN or storage.",
+        ),
+        "check-tunnel" => fix(
+            "check-tunnel",
+            "Check the Cloudflare Tunnel",
+            "If the host name points at a tunnel, make sure `cloudflared` is running and connected (`systemctl status cloudflared`, `cloudflared tunnel info NAME`) and that the tunnel's public host name is still configured.",
+        ),
         "fix-links" => fix(
             "fix-links",
             "Find where the broken link comes from",
@@ -2710,6 +2755,8 @@ mod tests {
             (r.advice, r.after_seconds),
             (RetryAdvice::Later, Some(3600))
         );
+        let r = mk(Some(0), None);
+        assert_eq!((r.advice, r.from_header), (RetryAdvice::Now, true));
         let r = mk(None, Some("Wed, 21 Oct 2026 07:28:00 GMT"));
         assert_eq!(r.advice, RetryAdvice::Later);
         assert_eq!(r.at.as_deref(), Some("Wed, 21 Oct 2026 07:28:00 GMT"));
