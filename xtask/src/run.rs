@@ -91,6 +91,16 @@ fn build(options: &Options) -> Result<Built, String> {
 /// small built-in page when the fixtures are not there.
 fn sample_page() -> Result<PathBuf, String> {
     let fixtures = workspace_root().join("crates/core/tests/fixtures");
+    // Preferred: a page that shows a failing hop behind a CDN.
+    for preferred in [
+        "cloudflare/502-nginx-behind-cloudflare.http",
+        "cloudflare/521-web-server-down.html",
+    ] {
+        let path = fixtures.join(preferred);
+        if path.is_file() {
+            return Ok(path);
+        }
+    }
     for source in ["cloudflare", "nginx"] {
         if let Some(found) = first_input(&fixtures.join(source)) {
             return Ok(found);
@@ -152,13 +162,31 @@ fn demo(built: &Built, sample: &Path) -> Result<(), String> {
 
 fn usage(built: &Built) {
     let cli = shown(&built.cli);
+    let lines = [
+        (
+            format!("{cli} saved-page.html"),
+            "a saved page, raw response, curl -v output, HAR, log lines",
+        ),
+        (
+            format!("curl -sv https://example.com/ 2>&1 | {cli}"),
+            "straight from curl",
+        ),
+        (
+            format!("{cli} --json saved-page.html"),
+            "the diagnosis as JSON",
+        ),
+        (
+            "cargo run -q -p culprit-cli -- FILE".to_string(),
+            "the same through cargo",
+        ),
+        (format!("{cli} --help"), "every option"),
+    ];
+    let width = lines.iter().map(|(c, _)| c.len()).max().unwrap_or(0);
     println!();
     println!("Use it on your own error page:");
-    println!("  {cli} saved-page.html              # a saved page, raw response, HAR, log lines");
-    println!("  curl -sv https://example.com/ 2>&1 | {cli}");
-    println!("  {cli} --json saved-page.html       # the diagnosis as JSON");
-    println!("  cargo run -q -p culprit-cli -- FILE      # the same through cargo");
-    println!("  {cli} --help");
+    for (command, comment) in &lines {
+        println!("  {command:<width$}  # {comment}");
+    }
 }
 
 /// A path relative to the workspace root when it is inside it.
