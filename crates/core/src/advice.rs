@@ -380,6 +380,11 @@ fn serves_many_sites(ctx: &Context<'_>) -> bool {
     )
 }
 
+/// True for a proxy on the visitor's side (a corporate or personal forward proxy).
+fn forward_proxy(ctx: &Context<'_>) -> bool {
+    ctx.category == Category::Proxy && ctx.role == Hop::Network
+}
+
 /// True for products that sit in front of a separate origin server run by the site owner.
 fn fronts_origin(ctx: &Context<'_>) -> bool {
     matches!(ctx.category, Category::Cdn | Category::LoadBalancer)
@@ -421,6 +426,9 @@ fn who(ctx: &Context<'_>, s: Situation) -> String {
 
 /// The server behind the writer, e.g. "the application server behind it".
 fn backend(ctx: &Context<'_>) -> &'static str {
+    if forward_proxy(ctx) {
+        return "the site's server";
+    }
     if ctx.php() {
         return "PHP-FPM, the PHP process manager behind it";
     }
@@ -445,6 +453,9 @@ fn backend(ctx: &Context<'_>) -> &'static str {
 
 /// Shorter form for the summary line.
 fn backend_short(ctx: &Context<'_>) -> &'static str {
+    if forward_proxy(ctx) {
+        return "the site's server";
+    }
     if ctx.php() {
         return "PHP-FPM behind it";
     }
@@ -1719,13 +1730,25 @@ fn owner_ids(ctx: &Context<'_>, s: Situation) -> Vec<&'static str> {
         EdgeInternal => vec!["check-provider-status", "contact-host", "bypass-cdn"],
         AppCrashed => vec!["read-error-log", "check-deploy", "check-upstream-running"],
         AppBootTimeout => vec!["read-error-log", "bind-port", "check-deploy"],
-        Overloaded | Unavailable => {
+        Overloaded => {
+            let mut v = vec!["read-error-log"];
+            if php {
+                v.push("tune-php-fpm");
+            }
+            v.extend(["add-caching", "scale-up"]);
+            if matches!(f, Family::LiteSpeed | Family::Apache) || ctx.is_site() {
+                v.push("disable-plugins");
+                v.push("contact-host");
+            }
+            v
+        }
+        Unavailable => {
             let mut v = vec!["check-upstream-running", "read-error-log"];
             if php {
                 v.push("tune-php-fpm");
             }
-            v.extend(["add-caching", "scale-up", "check-maintenance"]);
-            if matches!(f, Family::LiteSpeed | Family::Apache) || ctx.category == Category::Site {
+            v.extend(["check-maintenance", "scale-up"]);
+            if matches!(f, Family::LiteSpeed | Family::Apache) || ctx.is_site() {
                 v.push("contact-host");
             }
             v
@@ -1818,6 +1841,7 @@ fn owner_fix(ctx: &Context<'_>, s: Situation, id: &str) -> Option<Fix> {
                     F::Heroku => "`heroku ps` shows whether web dynos are running; `heroku restart` restarts them, and `heroku ps:scale web=1` starts one if none are scaled.".to_string(),
                     F::AwsElb => "In the target group's Targets tab, check that targets are registered and healthy, and that the app listens on the target port and answers the health-check path.".to_string(),
                     F::Iis => "In IIS Manager, check that the site's application pool is started; for ASP.NET Core, run the app from a console (`dotnet yourapp.dll`) to see whether it starts at all.".to_string(),
+                    F::LiteSpeed => "LiteSpeed runs PHP through lsphp external apps: check their status and limits in WebAdmin (or ask the host), and whether the account hit its process limit (CloudLinux LVE).".to_string(),
                     F::Tomcat => "Check `systemctl status tomcat` (or your service name) and whether the web application deployed: look for `SEVERE` lines in `catalina.out`.".to_string(),
                     F::Vercel | F::Netlify | F::GitHubPages => "Check the latest deployment finished successfully and is the one assigned to this domain.".to_string(),
                     _ if fronts_origin(ctx) => format!(
@@ -2264,6 +2288,10 @@ fn log_hint(ctx: &Context<'_>, s: Situation) -> String {
         F::Vercel => "Open the deployment's runtime logs in the Vercel dashboard (or `vercel logs <deployment-url>`) for the failing function's error.".to_string(),
         F::Netlify => "Check the Netlify dashboard's function logs and the latest deploy log.".to_string(),
         F::GitHubPages => "Check the repository's Actions tab (or Settings > Pages) for the latest Pages build and its errors.".to_string(),
+        F::Cloudflare if matches!(s, Situation::Blocked | Situation::RateLimited | Situation::Forbidden) => format!(
+            "Security > Events in the Cloudflare dashboard lists blocked and rate-limited requests with the rule that acted; filter by the {} or the visitor's IP address.",
+            id_label(ctx)
+        ),
         F::Cloudflare => format!(
             "Cloudflare only saw the symptom: read the origin web server's error log at the time of the error (e.g. `/var/log/nginx/error.log`), and look up the {} in the Cloudflare dashboard if needed.",
             id_label(ctx)
@@ -2373,6 +2401,7 @@ mod tests {
             "cloudflare" => ("Cloudflare", Category::Cdn, Hop::Edge),
             "heroku" => ("Heroku", Category::Platform, Hop::Edge),
             "haproxy" => ("HAProxy", Category::Proxy, Hop::Gateway),
+            "tinyproxy" => ("Tinyproxy", Category::Proxy, Hop::Network),
             "aws-elb" => (
                 "AWS Elastic Load Balancing",
                 Category::LoadBalancer,
@@ -2471,6 +2500,11 @@ mod tests {
         assert_eq!(
             s,
             "nginx wrote this 502: PHP-FPM behind it refused the connection."
+        );
+        let s = run(&case(502, "tinyproxy", &["upstream-refused"]), summary);
+        assert_eq!(
+            s,
+            "Tinyproxy wrote this 502: the site's server refused the connection."
         );
         let s = run(&case(502, "nginx", &["upstream-refused"]), summary);
         assert_eq!(
