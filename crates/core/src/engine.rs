@@ -24,34 +24,78 @@ fn combine(acc: f32, weight: u8) -> f32 {
     1.0 - (1.0 - acc) * (1.0 - f32::from(weight) / 100.0)
 }
 
+/// Response bodies longer than this are scanned in a head and a tail window (see `scan_window`).
+const WINDOW_HEAD: usize = 512 * 1024;
+const WINDOW_TAIL: usize = 64 * 1024;
+
+/// The parts of a body that signatures are looked for in. Text a person pasted is read
+/// whole; a response body (raw HTTP, HAR, observation) above 576 KiB is read in its first
+/// 512 KiB and last 64 KiB: the error pages products write are a few KB, and a signature
+/// in the middle of megabytes of content is content, not authorship.
+fn scan_window<'a>(o: &'a Observation<'_>) -> (&'a [u8], Option<(usize, &'a [u8])>) {
+    let body: &[u8] = &o.body;
+    let pasted = matches!(o.form, InputForm::Text | InputForm::Html);
+    if pasted || body.len() <= WINDOW_HEAD + WINDOW_TAIL {
+        return (body, None);
+    }
+    let tail_at = body.len() - WINDOW_TAIL;
+    (&body[..WINDOW_HEAD], Some((tail_at, &body[tail_at..])))
+}
+
 pub fn diagnose(o: &Observation<'_>) -> Diagnosis {
     let body: &[u8] = &o.body;
+    let (head, tail) = scan_window(o);
+    let mut notes = o.notes.clone();
+    if tail.is_some() {
+        notes.push(format!(
+            "The body is large ({} KB); signatures were looked for in its first {} KB and last {} KB.",
+            body.len() / 1024,
+            WINDOW_HEAD / 1024,
+            WINDOW_TAIL / 1024
+        ));
+    }
     let is_html =
-        o.form == InputForm::Html || (o.form != InputForm::Text && text::looks_like_html(body));
-    let page = if is_html {
-        text::html_text(body)
-    } else {
-        PageText {
-            text: text::collapse(body),
-            ..Default::default()
+        o.form == InputForm::Html || (o.form != InputForm::Text && text::looks_like_html(head));
+    let visible = |part: &[u8]| {
+        if is_html {
+            text::html_text(part)
+        } else {
+            PageText {
+                text: text::collapse(part),
+                ..Default::default()
+            }
         }
     };
+    let mut page = visible(head);
+    if let Some((_, t)) = tail {
+        let t = visible(t).text;
+        page.text.push_str(" … ");
+        page.text.push_str(&t);
+    }
     let may_be_log = o.form == InputForm::Text;
 
     let mut hits = Hits::new();
     matcher::scan_headers(&o.headers, &mut hits);
     let title_range = page.title_range;
-    matcher::scan(Region::Body, body, &mut hits, &|place, at| match place {
+    let accept_body = |place: Place, at: usize, _end: usize| match place {
         Place::Body => true,
         Place::Title => title_range.is_some_and(|(a, b)| at >= a && at < b),
         Place::Log => may_be_log,
         _ => false,
-    });
+    };
+    matcher::scan(Region::Body, head, 0, &mut hits, &accept_body);
+    if let Some((at, t)) = tail {
+        matcher::scan(Region::Body, t, at, &mut hits, &accept_body);
+    }
+    let text_len = page.text.len();
     matcher::scan(
         Region::Text,
         page.text.as_bytes(),
+        0,
         &mut hits,
-        &|place, _| place == Place::Text,
+        &|place, start, end| {
+            place == Place::Text || (place == Place::WholeText && start == 0 && end == text_len)
+        },
     );
     let hits = hits.list;
 
@@ -61,9 +105,13 @@ pub fn diagnose(o: &Observation<'_>) -> Diagnosis {
         o.form
     };
 
+    // A response with a status line cannot be a browser's own error page.
+    let sent_status = o.status.is_some();
+    let counts = |i: usize| !(sent_status && RULES[i].category == Category::Browser);
+
     // Scores per rule.
     let mut scores = vec![Score::default(); RULES.len()];
-    for h in &hits {
+    for h in hits.iter().filter(|h| counts(h.signal.0 as usize)) {
         let s = signal(h);
         let sc = &mut scores[h.signal.0 as usize];
         if s.place == Place::Header {
@@ -72,40 +120,52 @@ pub fn diagnose(o: &Observation<'_>) -> Diagnosis {
             sc.author = combine(sc.author, s.weight);
         }
     }
+    // A product's own headers strengthen a body signature it wrote (never create one).
+    for sc in &mut scores {
+        if sc.author > 0.0 {
+            sc.author = 1.0 - (1.0 - sc.author) * (1.0 - 0.5 * sc.header);
+        }
+    }
+
+    // Who wrote it, by signature.
+    let author = best(&scores, |_, s| s.author >= AUTHOR_THRESHOLD);
 
     // Network error: observed, or written on a browser's own page.
-    let browser_page = best(&scores, |i, s| {
-        RULES[i].category == Category::Browser && s.author >= AUTHOR_THRESHOLD
+    let browser_page = author.filter(|&i| RULES[i].category == Category::Browser);
+    let net_error = o.net_error.clone().or_else(|| {
+        browser_page.and_then(|bi| {
+            find_net_error(&page.text).or_else(|| {
+                hits.iter()
+                    .filter(|h| h.signal.0 as usize == bi)
+                    .find_map(|h| signal(h).net_error.map(str::to_string))
+            })
+        })
     });
-    let net_error = o
-        .net_error
-        .clone()
-        .or_else(|| browser_page.and_then(|_| find_net_error(&page.text)));
     let net_info = net_error.as_deref().and_then(crate::neterror::info);
 
     // Status: sent, or read off the page.
-    let mut notes = o.notes.clone();
     let (status, status_inferred, status_evidence) = match o.status {
         Some(s) => (Some(s), false, None),
-        None => match infer_status(&hits, &page) {
+        None => match infer_status(&hits, &page, author) {
             Some((s, ev)) => (Some(s), true, Some(ev)),
             None => (None, false, None),
         },
     };
     let is_error = status.is_some_and(|s| s >= 400) || net_error.is_some();
+    // A success or redirect that was sent as such is not an error page, whatever it quotes.
+    let sent_success = o.status.is_some_and(|s| s < 400) && net_error.is_none();
     let has_page = !page.text.trim().is_empty();
 
-    // Who wrote it.
-    let author = best(&scores, |_, s| s.author >= AUTHOR_THRESHOLD);
     let header_named = best(&scores, |i, s| {
         s.header >= AUTHOR_THRESHOLD && RULES[i].category != Category::Browser
     });
-    let (source_idx, source) = if let Some(i) = author {
-        let s = scores[i];
+    let (source_idx, source) = if sent_success {
         (
-            Some(i),
-            source_of(&RULES[i], 1.0 - (1.0 - s.author) * (1.0 - 0.5 * s.header)),
+            RULES.iter().position(|r| r.id == "none"),
+            none_source(status),
         )
+    } else if let Some(i) = author {
+        (Some(i), source_of(&RULES[i], scores[i].author))
     } else if o.form == InputForm::Observation && !has_page && net_error.is_some() {
         let id = browser_for(o.browser.as_deref(), net_error.as_deref());
         let idx = RULES.iter().position(|r| r.id == id);
@@ -115,7 +175,7 @@ pub fn diagnose(o: &Observation<'_>) -> Diagnosis {
         }
     } else if !has_page && let Some(i) = header_named {
         (Some(i), source_of(&RULES[i], scores[i].header * 0.9))
-    } else if is_error || (!has_page && status.is_some_and(|s| s >= 400)) {
+    } else if is_error {
         let conf = if has_page { 0.7 } else { 0.4 };
         if !has_page {
             notes.push(
@@ -138,7 +198,8 @@ pub fn diagnose(o: &Observation<'_>) -> Diagnosis {
         .filter(|&i| {
             RULES[i].category != Category::Browser && !matches!(RULES[i].id, "custom" | "none")
         })
-        .filter(|&i| scores[i].header >= VIA_THRESHOLD || scores[i].author >= AUTHOR_THRESHOLD)
+        // Relays show themselves in headers; a losing body signature is not a hop.
+        .filter(|&i| scores[i].header >= VIA_THRESHOLD)
         .collect();
     via_idx.sort_by_key(|&i| {
         (
@@ -436,11 +497,21 @@ fn find_net_error(text: &str) -> Option<String> {
 
 /// Reads a status off a page without a status line: from a signal that implies one, else
 /// from a three-digit code near an error word in the title or the first lines of text.
-fn infer_status(hits: &[Hit], page: &PageText) -> Option<(u16, (String, Location))> {
+fn infer_status(
+    hits: &[Hit],
+    page: &PageText,
+    author: Option<usize>,
+) -> Option<(u16, (String, Location))> {
+    // The author's own signals first, then any log line, then anything else.
+    let rank = |h: &&Hit| {
+        let own = Some(h.signal.0 as usize) == author;
+        let log = signal(h).place == Place::Log;
+        (own, log, signal(h).weight)
+    };
     if let Some(h) = hits
         .iter()
         .filter(|h| signal(h).status.is_some())
-        .max_by_key(|h| signal(h).weight)
+        .max_by_key(rank)
     {
         let s = signal(h);
         let location = match (h.region, s.place) {
@@ -487,8 +558,10 @@ fn infer_status(hits: &[Hit], page: &PageText) -> Option<(u16, (String, Location
             {
                 score += 3;
             }
-            if after.len() >= info.reason.len()
-                && after[..info.reason.len()].eq_ignore_ascii_case(info.reason)
+            if after
+                .as_bytes()
+                .get(..info.reason.len())
+                .is_some_and(|a| a.eq_ignore_ascii_case(info.reason.as_bytes()))
             {
                 score += 4;
             }
@@ -578,7 +651,7 @@ fn decide_hop(
     if facts.contains(&"request-too-large") {
         return Hop::Browser;
     }
-    if facts.contains(&"edge-internal") {
+    if facts.contains(&"edge-internal") || facts.contains(&"host-not-configured") {
         return Hop::Edge;
     }
     if facts.iter().any(|f| ORIGIN_FACTS.contains(f)) {

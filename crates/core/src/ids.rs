@@ -20,10 +20,20 @@ fn push(ids: &mut Vec<FoundId>, kind: &str, label: &str, value: &str, location: 
     let value = value
         .trim()
         .trim_end_matches(['.', ',', ';', ')', '"', '\'']);
-    if value.is_empty()
-        || value.len() > MAX_ID
-        || ids.iter().any(|i| i.value == value && i.kind == kind)
+    if value.is_empty() || value.len() > MAX_ID {
+        return;
+    }
+    // The same identifier seen twice, or once with and once without a `-POP` suffix
+    // (Cloudflare's Ray ID in the `cf-ray` header and on the page): keep the longer one.
+    let same =
+        |a: &str, b: &str| a == b || a.strip_prefix(b).is_some_and(|rest| rest.starts_with('-'));
+    if let Some(existing) = ids
+        .iter_mut()
+        .find(|i| i.kind == kind && (same(&i.value, value) || same(value, &i.value)))
     {
+        if value.len() > existing.value.len() {
+            existing.value = value.to_string();
+        }
         return;
     }
     ids.push(FoundId {

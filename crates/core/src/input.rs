@@ -417,22 +417,54 @@ struct HarContent {
     mime_type: Option<String>,
 }
 
+/// A browser observation pasted as JSON: strict, so that structured log lines (Caddy's
+/// JSON error log has `status` and `headers` too) are not mistaken for one.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PastedObservation {
+    #[serde(default)]
+    url: Option<String>,
+    #[serde(default)]
+    status: Option<u16>,
+    #[serde(default)]
+    status_text: Option<String>,
+    #[serde(default)]
+    headers: Vec<HeaderPair>,
+    #[serde(default)]
+    body: Option<String>,
+    #[serde(default)]
+    net_error: Option<String>,
+    #[serde(default)]
+    browser: Option<String>,
+}
+
+/// HAR files and pasted browser observations. `Ok(None)`: some other JSON (log lines in
+/// JSON, an API's error body), to be read as text.
 fn read_json(input: &[u8]) -> Result<Option<Observation<'static>>, InputError> {
     let head = &input[..input.len().min(4096)];
     let has = |k: &[u8]| memchr::memmem::find(head, k).is_some();
-    if has(b"\"log\"") {
+    if has(b"\"log\"") && has(b"\"entries\"") {
         let har: Har = serde_json::from_slice(input)
-            .map_err(|e| InputError::BadJson(format!("not a HAR file ({e})")))?;
+            .map_err(|e| InputError::BadJson(format!("not a readable HAR file ({e})")))?;
         return pick_har(har).map(Some);
     }
-    if has(b"\"net_error\"") || has(b"\"status\"") || has(b"\"headers\"") || has(b"\"body\"") {
-        let o: BrowserObservation = serde_json::from_slice(input)
-            .map_err(|e| InputError::BadJson(format!("not a browser observation ({e})")))?;
-        let obs = from_browser(&o);
-        return Ok(Some(Observation {
-            body: Cow::Owned(obs.body.into_owned()),
-            ..obs
-        }));
+    if has(b"\"net_error\"") || has(b"\"status\"") {
+        if let Ok(p) = serde_json::from_slice::<PastedObservation>(input) {
+            let o = BrowserObservation {
+                url: p.url,
+                status: p.status,
+                status_text: p.status_text,
+                headers: p.headers,
+                body: p.body,
+                net_error: p.net_error,
+                browser: p.browser,
+            };
+            let obs = from_browser(&o);
+            return Ok(Some(Observation {
+                body: Cow::Owned(obs.body.into_owned()),
+                ..obs
+            }));
+        }
     }
     Ok(None)
 }

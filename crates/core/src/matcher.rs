@@ -152,21 +152,23 @@ pub fn scan_headers(headers: &[(String, String)], hits: &mut Hits) {
     }
 }
 
-/// Scans a body or text region. `accept` decides which places count in this region
-/// (given the hit's offset, for title ranges).
-pub fn scan(region: Region, bytes: &[u8], hits: &mut Hits, accept: &dyn Fn(Place, usize) -> bool) {
+/// Scans a body or text region whose first byte is at offset `base` of the whole region.
+/// `accept` decides which places count here, given the match's start and end offsets.
+pub fn scan(
+    region: Region,
+    bytes: &[u8],
+    base: usize,
+    hits: &mut Hits,
+    accept: &dyn Fn(Place, usize, usize) -> bool,
+) {
     let m = matcher();
     let Some(ac) = &m.ac else { return };
     for mat in ac.find_overlapping_iter(bytes) {
+        let (start, end) = (base + mat.start(), base + mat.end());
         for &(ri, si) in &m.owners[mat.pattern().as_usize()] {
             let s = &RULES[ri as usize].signals[si as usize];
-            if s.place != Place::Header && accept(s.place, mat.start()) {
-                hits.record(
-                    (ri, si),
-                    mat.start(),
-                    &bytes[mat.start()..mat.end()],
-                    region,
-                );
+            if s.place != Place::Header && accept(s.place, start, end) {
+                hits.record((ri, si), start, &bytes[mat.start()..mat.end()], region);
             }
         }
     }

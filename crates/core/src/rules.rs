@@ -17,6 +17,8 @@ pub enum Place {
     Header,
     /// Log lines (only when the input was recognised as logs).
     Log,
+    /// The whole visible text equals the pattern (for one-line bodies such as `Bad Gateway`).
+    WholeText,
 }
 
 /// One literal, case-insensitive signal.
@@ -32,8 +34,10 @@ pub struct Signal {
     pub header: Option<&'static str>,
     /// Status this signal implies when the input carries none.
     pub status: Option<u16>,
-    /// A fact about what went wrong (see `Fact`).
+    /// A fact about what went wrong (see build.rs `FACTS`).
     pub fact: Option<&'static str>,
+    /// The browser network error this signal names (for browser pages that show no code).
+    pub net_error: Option<&'static str>,
 }
 
 /// How to pull an identifier out of a response.

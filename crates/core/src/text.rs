@@ -50,8 +50,29 @@ impl<'a> Collapser<'a> {
     }
 
     fn push_str(&mut self, s: &str) {
-        for c in s.chars() {
+        // Fast path: runs of printable ASCII are copied whole; everything else goes
+        // through `push` one character at a time.
+        let bytes = s.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let run = bytes[i..]
+                .iter()
+                .position(|&b| !(b > b' ' && b < 0x7f))
+                .map_or(bytes.len(), |p| i + p);
+            if run > i {
+                if self.pending_space {
+                    self.out.push(' ');
+                    self.pending_space = false;
+                }
+                self.out.push_str(&s[i..run]);
+                i = run;
+                continue;
+            }
+            let Some(c) = s[i..].chars().next() else {
+                break;
+            };
             self.push(c);
+            i += c.len_utf8();
         }
     }
 
