@@ -337,9 +337,12 @@ pub fn diagnose(o: &Observation<'_>) -> Diagnosis {
         role,
         hop,
         facts: &facts,
-        net_error: canonical_net,
+        // As the browser spelled it (Firefox users see Firefox's codes).
+        net_error: net_error.as_deref().map(|e| e.strip_prefix("net::").unwrap_or(e)),
         via: &via,
-        has_ids: !ids.is_empty(),
+        has_ids: ids
+            .iter()
+            .any(|i| matches!(i.kind.as_str(), "ray-id" | "request-id" | "reference" | "trace-id")),
         retry_after_seconds,
         retry_after_date: retry_after_date.as_deref(),
     };
