@@ -228,9 +228,9 @@ fn main() {
                 !s.meaning.trim().is_empty(),
                 "{file}: every signal needs a meaning"
             );
-            write!(
+            writeln!(
                 rules_out,
-                "            Signal {{ place: Place::{place}, pattern: {:?}, weight: {}, meaning: {:?}, header: {:?}, status: {:?}, fact: {:?}, net_error: {:?} }},\n",
+                "            Signal {{ place: Place::{place}, pattern: {:?}, weight: {}, meaning: {:?}, header: {:?}, status: {:?}, fact: {:?}, net_error: {:?} }},",
                 s.pattern,
                 s.weight,
                 s.meaning,
@@ -247,9 +247,9 @@ fn main() {
                 i.header.is_some() != i.after.is_some(),
                 "{file}: an [[ids]] entry takes exactly one of `header` or `after`"
             );
-            write!(
+            writeln!(
                 rules_out,
-                "            IdSpec {{ kind: {:?}, label: {:?}, header: {:?}, after: {:?}, pop_after_dash: {} }},\n",
+                "            IdSpec {{ kind: {:?}, label: {:?}, header: {:?}, after: {:?}, pop_after_dash: {} }},",
                 i.kind,
                 i.label,
                 i.header.as_deref().map(str::to_ascii_lowercase),
@@ -266,9 +266,9 @@ fn main() {
         );
         for e in &rule.example {
             let hop = e.hop.as_deref().map(|h| map(HOPS, h, "hop", &file));
-            write!(
+            writeln!(
                 examples_out,
-                "    RuleExample {{ rule: {:?}, positive: true, input: {:?}, status: {:?}, hop: {}, via: &{:?}, ids: &{:?} }},\n",
+                "    RuleExample {{ rule: {:?}, positive: true, input: {:?}, status: {:?}, hop: {}, via: &{:?}, ids: &{:?} }},",
                 rule.id,
                 e.input,
                 e.status,
@@ -279,9 +279,9 @@ fn main() {
             .ok();
         }
         for n in &rule.negative {
-            write!(
+            writeln!(
                 examples_out,
-                "    RuleExample {{ rule: {:?}, positive: false, input: {:?}, status: None, hop: None, via: &[], ids: &[] }},\n",
+                "    RuleExample {{ rule: {:?}, positive: false, input: {:?}, status: None, hop: None, via: &[], ids: &[] }},",
                 rule.id, n.input
             )
             .ok();

@@ -273,12 +273,11 @@ pub fn diagnose(o: &Observation<'_>) -> Diagnosis {
         .collect();
     let line_of = line_numbers(body, &hits);
     for ri in order {
-        let mut n = 0;
-        for h in hits.iter().filter(|h| h.signal.0 as usize == ri) {
-            if n == MAX_EVIDENCE_PER_SOURCE {
-                break;
-            }
-            n += 1;
+        for h in hits
+            .iter()
+            .filter(|h| h.signal.0 as usize == ri)
+            .take(MAX_EVIDENCE_PER_SOURCE)
+        {
             let s = signal(h);
             let location = match (h.region, s.place) {
                 (Region::Header(i), _) => Location::Header {
@@ -338,11 +337,16 @@ pub fn diagnose(o: &Observation<'_>) -> Diagnosis {
         hop,
         facts: &facts,
         // As the browser spelled it (Firefox users see Firefox's codes).
-        net_error: net_error.as_deref().map(|e| e.strip_prefix("net::").unwrap_or(e)),
+        net_error: net_error
+            .as_deref()
+            .map(|e| e.strip_prefix("net::").unwrap_or(e)),
         via: &via,
-        has_ids: ids
-            .iter()
-            .any(|i| matches!(i.kind.as_str(), "ray-id" | "request-id" | "reference" | "trace-id")),
+        has_ids: ids.iter().any(|i| {
+            matches!(
+                i.kind.as_str(),
+                "ray-id" | "request-id" | "reference" | "trace-id"
+            )
+        }),
         retry_after_seconds,
         retry_after_date: retry_after_date.as_deref(),
     };
@@ -629,10 +633,10 @@ fn decide_hop(
     if source.category == Category::None {
         return Hop::Unknown;
     }
-    if let (Some(r), Some(s)) = (rule, status) {
-        if let Some((_, h)) = r.hops.iter().find(|(code, _)| *code == s) {
-            return *h;
-        }
+    if let (Some(r), Some(s)) = (rule, status)
+        && let Some((_, h)) = r.hops.iter().find(|(code, _)| *code == s)
+    {
+        return *h;
     }
     let role = rule.map_or(Hop::Origin, |r| r.role);
     const ORIGIN_FACTS: &[&str] = &[

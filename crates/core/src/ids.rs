@@ -59,14 +59,12 @@ pub fn find(
             if let Some((name, value)) = headers.iter().find(|(n, _)| n == h) {
                 let loc = || Location::Header { name: name.clone() };
                 push(&mut ids, spec.kind, spec.label, value, loc());
-                if spec.pop_after_dash {
-                    if let Some((_, pop)) = value.trim().rsplit_once('-') {
-                        if (2..=5).contains(&pop.len())
-                            && pop.bytes().all(|b| b.is_ascii_alphanumeric())
-                        {
-                            push(&mut ids, "pop", "Data centre (POP)", pop, loc());
-                        }
-                    }
+                if spec.pop_after_dash
+                    && let Some((_, pop)) = value.trim().rsplit_once('-')
+                    && (2..=5).contains(&pop.len())
+                    && pop.bytes().all(|b| b.is_ascii_alphanumeric())
+                {
+                    push(&mut ids, "pop", "Data centre (POP)", pop, loc());
                 }
             }
         }

@@ -62,10 +62,10 @@ pub fn read(input: &[u8]) -> Result<Observation<'_>, InputError> {
     if trimmed.is_empty() {
         return Err(InputError::Empty);
     }
-    if trimmed[0] == b'{' {
-        if let Some(o) = read_json(trimmed)? {
-            return Ok(o);
-        }
+    if trimmed[0] == b'{'
+        && let Some(o) = read_json(trimmed)?
+    {
+        return Ok(o);
     }
     if let Some(o) = read_http(input) {
         return Ok(o);
@@ -189,11 +189,11 @@ fn parse_head(input: &[u8], at: usize) -> Option<Parsed> {
             break;
         }
         if (content[0] == b' ' || content[0] == b'\t') && !headers.is_empty() {
-            if let Some(last) = headers.last_mut() {
-                if last.1.len() < MAX_HEADER_VALUE {
-                    last.1.push(' ');
-                    last.1.push_str(String::from_utf8_lossy(content).trim());
-                }
+            if let Some(last) = headers.last_mut()
+                && last.1.len() < MAX_HEADER_VALUE
+            {
+                last.1.push(' ');
+                last.1.push_str(String::from_utf8_lossy(content).trim());
             }
             continue;
         }
@@ -281,10 +281,10 @@ fn read_http(input: &[u8]) -> Option<Observation<'_>> {
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.as_str())
     };
-    if header("transfer-encoding").is_some_and(|v| v.to_ascii_lowercase().contains("chunked")) {
-        if let Some(decoded) = dechunk(&body) {
-            body = Cow::Owned(decoded);
-        }
+    if header("transfer-encoding").is_some_and(|v| v.to_ascii_lowercase().contains("chunked"))
+        && let Some(decoded) = dechunk(&body)
+    {
+        body = Cow::Owned(decoded);
     }
     if crate::text::looks_binary(&body) {
         let encoding = header("content-encoding").unwrap_or("").to_string();
@@ -448,23 +448,23 @@ fn read_json(input: &[u8]) -> Result<Option<Observation<'static>>, InputError> {
             .map_err(|e| InputError::BadJson(format!("not a readable HAR file ({e})")))?;
         return pick_har(har).map(Some);
     }
-    if has(b"\"net_error\"") || has(b"\"status\"") {
-        if let Ok(p) = serde_json::from_slice::<PastedObservation>(input) {
-            let o = BrowserObservation {
-                url: p.url,
-                status: p.status,
-                status_text: p.status_text,
-                headers: p.headers,
-                body: p.body,
-                net_error: p.net_error,
-                browser: p.browser,
-            };
-            let obs = from_browser(&o);
-            return Ok(Some(Observation {
-                body: Cow::Owned(obs.body.into_owned()),
-                ..obs
-            }));
-        }
+    if (has(b"\"net_error\"") || has(b"\"status\""))
+        && let Ok(p) = serde_json::from_slice::<PastedObservation>(input)
+    {
+        let o = BrowserObservation {
+            url: p.url,
+            status: p.status,
+            status_text: p.status_text,
+            headers: p.headers,
+            body: p.body,
+            net_error: p.net_error,
+            browser: p.browser,
+        };
+        let obs = from_browser(&o);
+        return Ok(Some(Observation {
+            body: Cow::Owned(obs.body.into_owned()),
+            ..obs
+        }));
     }
     Ok(None)
 }
