@@ -115,15 +115,15 @@ fn every_fixture_is_diagnosed_as_its_sidecar_says() {
             _ => {}
         }
         let json = serde_json::to_value(&d).unwrap_or_default();
-        if let Some(h) = &expect.hop {
-            if json["failing_hop"]["hop"] != *h {
-                problems.push(format!("hop {}, expected {h}", json["failing_hop"]["hop"]));
-            }
+        if let Some(h) = &expect.hop
+            && json["failing_hop"]["hop"] != *h
+        {
+            problems.push(format!("hop {}, expected {h}", json["failing_hop"]["hop"]));
         }
-        if let Some(f) = &expect.form {
-            if json["input_form"] != *f {
-                problems.push(format!("form {}, expected {f}", json["input_form"]));
-            }
+        if let Some(f) = &expect.form
+            && json["input_form"] != *f
+        {
+            problems.push(format!("form {}, expected {f}", json["input_form"]));
         }
         if let Some(via) = &expect.via {
             let mut got: Vec<_> = d.via.iter().map(|v| v.id.clone()).collect();
@@ -142,10 +142,10 @@ fn every_fixture_is_diagnosed_as_its_sidecar_says() {
                 ));
             }
         }
-        if let Some(n) = &expect.net_error {
-            if d.net_error.as_deref() != Some(n.as_str()) {
-                problems.push(format!("net_error {:?}, expected {n}", d.net_error));
-            }
+        if let Some(n) = &expect.net_error
+            && d.net_error.as_deref() != Some(n.as_str())
+        {
+            problems.push(format!("net_error {:?}, expected {n}", d.net_error));
         }
         // The snapshot: full diagnosis, compared as JSON values.
         let snap = snapshot_path(input);

@@ -50,15 +50,15 @@ fn every_rule_is_proven_by_its_own_examples() {
                 d.source.id, d.source.confidence
             ));
         }
-        if let Some(s) = ex.status {
-            if d.status != Some(s) {
-                problems.push(format!("status {:?}, expected {s}", d.status));
-            }
+        if let Some(s) = ex.status
+            && d.status != Some(s)
+        {
+            problems.push(format!("status {:?}, expected {s}", d.status));
         }
-        if let Some(h) = ex.hop {
-            if d.failing_hop.hop != h {
-                problems.push(format!("hop {:?}, expected {h:?}", d.failing_hop.hop));
-            }
+        if let Some(h) = ex.hop
+            && d.failing_hop.hop != h
+        {
+            problems.push(format!("hop {:?}, expected {h:?}", d.failing_hop.hop));
         }
         for v in ex.via {
             if !d.via.iter().any(|x| x.id == *v) {
