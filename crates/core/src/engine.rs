@@ -552,7 +552,12 @@ fn infer_status(
             let Some(info) = crate::status::info(code) else {
                 continue;
             };
-            let before = hay[..i - 3].to_ascii_lowercase();
+            // Only the few bytes just before the code matter (and keep this linear).
+            let from = (0..=(i - 3).saturating_sub(16))
+                .rev()
+                .find(|&f| hay.is_char_boundary(f))
+                .unwrap_or(0);
+            let before = hay[from..i - 3].to_ascii_lowercase();
             let before = before.trim_end_matches([' ', ':', '#', '(']);
             let after = hay[i..].trim_start_matches([' ', '.', ':', '-', ')', '(']);
             let mut score = 0;
@@ -572,7 +577,12 @@ fn infer_status(
             {
                 score += 4;
             }
-            if after.starts_with("That") || after.to_ascii_lowercase().starts_with("error") {
+            if after.starts_with("That")
+                || after
+                    .as_bytes()
+                    .get(..5)
+                    .is_some_and(|a| a.eq_ignore_ascii_case(b"error"))
+            {
                 score += 2;
             }
             if score >= 3 && best.as_ref().is_none_or(|(s, ..)| score > *s) {
@@ -587,7 +597,11 @@ fn infer_status(
         }
     };
     if let Some(t) = &page.title {
-        consider(t, true);
+        let end = (0..=t.len().min(2048))
+            .rev()
+            .find(|&e| t.is_char_boundary(e))
+            .unwrap_or(0);
+        consider(&t[..end], true);
     }
     let head_end = (0..=page.text.len().min(2048))
         .rev()

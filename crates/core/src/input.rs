@@ -184,6 +184,7 @@ fn parse_head(input: &[u8], at: usize) -> Option<Parsed> {
         } else {
             line
         };
+        let line_start = pos;
         pos = next;
         if content.is_empty() {
             break;
@@ -199,7 +200,7 @@ fn parse_head(input: &[u8], at: usize) -> Option<Parsed> {
         }
         let Some(colon) = memchr::memchr(b':', content) else {
             // Not a header: the head ended without a blank line (text copied off a screen).
-            pos -= line.len() + 1;
+            pos = line_start;
             break;
         };
         if headers.len() < MAX_HEADERS {
@@ -594,6 +595,14 @@ mod tests {
         let o = read(input).expect("reads");
         assert_eq!(o.status, Some(503));
         assert_eq!(&*o.body, b"body");
+    }
+
+    #[test]
+    fn head_without_blank_line() {
+        let input = b"HTTP/1.1 502 Bad Gateway\nServer: nginx\n<html>page</html>";
+        let o = read(input).expect("reads");
+        assert_eq!(o.headers.len(), 1);
+        assert_eq!(&*o.body, b"<html>page</html>");
     }
 
     #[test]
