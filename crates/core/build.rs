@@ -50,6 +50,8 @@ struct SignalFile {
     fact: Option<String>,
     #[serde(default)]
     net_error: Option<String>,
+    #[serde(default)]
+    case: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -137,6 +139,7 @@ const FACTS: &[&str] = &[
     "dns",
     "edge-internal",
     "host-not-configured",
+    "upstream-failed",
 ];
 
 fn map(table: &[(&str, &'static str)], value: &str, what: &str, file: &str) -> &'static str {
@@ -230,14 +233,19 @@ fn main() {
             );
             writeln!(
                 rules_out,
-                "            Signal {{ place: Place::{place}, pattern: {:?}, weight: {}, meaning: {:?}, header: {:?}, status: {:?}, fact: {:?}, net_error: {:?} }},",
+                "            Signal {{ place: Place::{place}, pattern: {:?}, weight: {}, meaning: {:?}, header: {:?}, status: {:?}, fact: {:?}, net_error: {:?}, exact_case: {} }},",
                 s.pattern,
                 s.weight,
                 s.meaning,
                 s.header.as_deref().map(str::to_ascii_lowercase),
                 s.status,
                 s.fact,
-                s.net_error
+                s.net_error,
+                match s.case.as_deref() {
+                    None | Some("any") => false,
+                    Some("exact") => true,
+                    Some(other) => panic!("{file}: case is \"exact\" or \"any\", not {other:?}"),
+                }
             )
             .ok();
         }

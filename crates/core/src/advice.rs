@@ -233,6 +233,7 @@ fn from_facts(ctx: &Context<'_>, status: u16) -> Option<Situation> {
         ("upstream-reset", UpstreamReset),
         ("upstream-closed", UpstreamClosed),
         ("upstream-invalid", UpstreamInvalid),
+        ("upstream-failed", BadGateway),
         ("origin-unreachable", OriginUnreachable),
         ("edge-internal", EdgeInternal),
         ("overloaded", Overloaded),

@@ -668,6 +668,7 @@ fn decide_hop(
         "app-crashed",
         "app-boot-timeout",
         "php-fpm",
+        "upstream-failed",
     ];
     if facts.contains(&"request-too-large") {
         return Hop::Browser;

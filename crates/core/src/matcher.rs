@@ -167,8 +167,12 @@ pub fn scan(
         let (start, end) = (base + mat.start(), base + mat.end());
         for &(ri, si) in &m.owners[mat.pattern().as_usize()] {
             let s = &RULES[ri as usize].signals[si as usize];
-            if s.place != Place::Header && accept(s.place, start, end) {
-                hits.record((ri, si), start, &bytes[mat.start()..mat.end()], region);
+            let found = &bytes[mat.start()..mat.end()];
+            if s.place != Place::Header
+                && (!s.exact_case || found == s.pattern.as_bytes())
+                && accept(s.place, start, end)
+            {
+                hits.record((ri, si), start, found, region);
             }
         }
     }

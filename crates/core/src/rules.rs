@@ -38,6 +38,8 @@ pub struct Signal {
     pub fact: Option<&'static str>,
     /// The browser network error this signal names (for browser pages that show no code).
     pub net_error: Option<&'static str>,
+    /// Match the pattern's case exactly (HAProxy's `SH--` and `sH--` differ).
+    pub exact_case: bool,
 }
 
 /// How to pull an identifier out of a response.
