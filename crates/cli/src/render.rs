@@ -123,14 +123,15 @@ impl Report {
 
     fn facts(&mut self, d: &Diagnosis) {
         let src = &d.source;
-        let source = if src.id == "none" {
-            format!("none ({})", clean(&src.name))
+        let nothing_failed = src.id == "none";
+        let source = if nothing_failed {
+            clean(&src.name)
         } else {
             format!(
                 "{} ({}), {}% sure",
                 clean(&src.name),
                 category_name(src.category),
-                percent(src.confidence)
+                percent(f64::from(src.confidence))
             )
         };
         self.field("Written by", &source, Some(BOLD));
@@ -166,7 +167,8 @@ impl Report {
         self.field("Read as", form_name(d.input_form), None);
 
         let hop = &d.failing_hop;
-        self.field("Failing hop", hop_name(hop.hop), Some(BOLD_RED));
+        let code = (!nothing_failed && hop.hop != Hop::Unknown).then_some(BOLD_RED);
+        self.field("Failing hop", hop_name(hop.hop), code);
         let explanation = clean(&hop.explanation);
         if !explanation.trim().is_empty() {
             let pad = " ".repeat(LABEL_WIDTH);
@@ -195,11 +197,12 @@ impl Report {
             advice.push_str(" (the server said so in Retry-After)");
         }
         let code = match retry.advice {
-            RetryAdvice::Now | RetryAdvice::Soon => GREEN,
-            RetryAdvice::Later => YELLOW,
-            RetryAdvice::No => RED,
+            _ if nothing_failed => None,
+            RetryAdvice::Now | RetryAdvice::Soon => Some(GREEN),
+            RetryAdvice::Later => Some(YELLOW),
+            RetryAdvice::No => Some(RED),
         };
-        self.field("Retry", &advice, Some(code));
+        self.field("Retry", &advice, code);
         let explanation = clean(&retry.explanation);
         if !explanation.trim().is_empty() {
             let pad = " ".repeat(LABEL_WIDTH);
@@ -218,16 +221,22 @@ impl Report {
             let painted = self.paint(CYAN, &label);
             let value = shorten(&clean(&id.value));
             let place = format!("({})", location_name(&id.location));
-            let visible = value.chars().count() + 2 + place.chars().count();
-            let shown = format!("{value}  {}", self.paint(DIM, &place));
+            let value_width = value.chars().count();
+            let place_width = place.chars().count();
+            let place = self.paint(DIM, &place);
             // The value is never wrapped inside: ids must stay copyable in one piece.
-            if label_width + visible <= self.style.width {
+            if label_width + value_width + 2 + place_width <= self.style.width {
                 self.out.push_str(&painted);
                 self.out.push(' ');
-                self.line(&shown);
+                self.line(&format!("{value}  {place}"));
             } else {
                 self.line(&painted);
-                self.line(&format!("    {shown}"));
+                if 4 + value_width + 2 + place_width <= self.style.width {
+                    self.line(&format!("    {value}  {place}"));
+                } else {
+                    self.line(&format!("    {value}"));
+                    self.line(&format!("    {place}"));
+                }
             }
         }
     }
@@ -264,7 +273,7 @@ impl Report {
         let bullet = self.paint(DIM, "  • ");
         let found = format!("“{}”", shorten(&clean(&e.found)));
         let mut where_ = format!("in the {}", location_name(&e.location));
-        if e.source_id != main_source && !e.source_id.is_empty() {
+        if e.source_id != main_source && !e.source_id.is_empty() && e.source_id != "status" {
             where_.push_str(&format!(", points to {}", clean(&e.source_id)));
         }
         let head = format!("{found} {}", where_);
@@ -287,7 +296,7 @@ impl Report {
     }
 }
 
-fn percent(confidence: f32) -> u32 {
+fn percent(confidence: f64) -> u32 {
     if confidence.is_nan() {
         return 0;
     }
