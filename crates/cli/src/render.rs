@@ -131,7 +131,7 @@ impl Report {
                 "{} ({}), {}% sure",
                 clean(&src.name),
                 category_name(src.category),
-                percent(f64::from(src.confidence))
+                percent(src.confidence)
             )
         };
         self.field("Written by", &source, Some(BOLD));
