@@ -114,7 +114,7 @@ fn fixture_table(fixtures: &[Fixture]) {
             (f, median_call(&f.bytes), ok)
         })
         .collect();
-    rows.sort_by(|a, b| b.1.cmp(&a.1));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.1));
     let all = std::env::var_os("CULPRIT_BENCH_ALL").is_some();
     let shown = if all { rows.len() } else { rows.len().min(10) };
 
