@@ -166,7 +166,10 @@ pub fn diagnose(o: &Observation<'_>) -> Diagnosis {
         )
     } else if let Some(i) = author {
         (Some(i), source_of(&RULES[i], scores[i].author))
-    } else if o.form == InputForm::Observation && !has_page && net_error.is_some() {
+    } else if matches!(o.form, InputForm::Observation | InputForm::Har)
+        && !has_page
+        && net_error.is_some()
+    {
         let id = browser_for(o.browser.as_deref(), net_error.as_deref());
         let idx = RULES.iter().position(|r| r.id == id);
         match idx {

@@ -374,6 +374,14 @@ struct Har {
 struct HarLog {
     #[serde(default)]
     entries: Vec<HarEntry>,
+    #[serde(default)]
+    creator: Option<HarCreator>,
+}
+
+#[derive(Deserialize)]
+struct HarCreator {
+    #[serde(default)]
+    name: String,
 }
 
 #[derive(Deserialize)]
@@ -480,6 +488,17 @@ fn is_document(e: &HarEntry) -> bool {
 }
 
 fn pick_har(har: Har) -> Result<Observation<'static>, InputError> {
+    // Chrome and Edge export as "WebInspector"; Firefox as "Firefox".
+    let browser = har.log.creator.map(|c| c.name).and_then(|n| {
+        let n = n.to_ascii_lowercase();
+        if n.contains("firefox") {
+            Some("firefox".to_string())
+        } else if n.contains("webinspector") || n.contains("chrom") || n.contains("edge") {
+            Some("chrome".to_string())
+        } else {
+            None
+        }
+    });
     let entries = har.log.entries;
     if entries.is_empty() {
         return Err(InputError::EmptyHar);
@@ -527,7 +546,7 @@ fn pick_har(har: Har) -> Result<Observation<'static>, InputError> {
             .collect(),
         body: Cow::Owned(body),
         net_error,
-        browser: None,
+        browser,
         url: Some(entry.request.url).filter(|u| !u.is_empty()),
         notes,
     })

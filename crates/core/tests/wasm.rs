@@ -96,6 +96,7 @@ fixture!(
 fixture!(browser_error_text, "chrome/cert-date-invalid", "txt");
 fixture!(browser_observation_json, "chrome/dns-observation", "json");
 fixture!(proxy_log_lines, "heroku/h10-app-crashed", "log");
+fixture!(har_file, "heroku/503-application-error-chrome", "har");
 
 /// The pipeline itself: an inline nginx page is read and named in the browser.
 #[wasm_bindgen_test]
