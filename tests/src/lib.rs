@@ -625,7 +625,11 @@ pub fn exchange(port: u16, request: &[u8], timeout: Duration) -> Result<Vec<u8>,
                 };
             }
             Ok(n) => got.extend_from_slice(&buf[..n]),
-            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut | ErrorKind::Interrupted) => {}
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    ErrorKind::WouldBlock | ErrorKind::TimedOut | ErrorKind::Interrupted
+                ) => {}
             Err(e) if !got.is_empty() && e.kind() == ErrorKind::ConnectionReset => return Ok(got),
             Err(e) => return Err(format!("reading from 127.0.0.1:{port}: {e}")),
         }
