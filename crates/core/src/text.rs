@@ -50,11 +50,17 @@ impl<'a> Collapser<'a> {
     }
 
     fn push_str(&mut self, s: &str) {
-        // Fast path: runs of printable ASCII are copied whole; everything else goes
-        // through `push` one character at a time.
+        // Fast path: runs of printable ASCII are copied whole and ASCII whitespace is
+        // folded in bulk; everything else goes through `push` a character at a time.
         let bytes = s.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
+            let b = bytes[i];
+            if matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0c) {
+                self.pending_space = !self.out.is_empty();
+                i += 1;
+                continue;
+            }
             let run = bytes[i..]
                 .iter()
                 .position(|&b| !(b > b' ' && b < 0x7f))
