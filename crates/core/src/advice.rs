@@ -922,16 +922,23 @@ pub fn summary(ctx: &Context<'_>) -> String {
         Unavailable => "the site is not taking requests right now".to_string(),
         GatewayTimeout => format!("{b} did not answer in time"),
         NotImplemented => "the server does not support this request".to_string(),
-        ClientOther | ServerOther | Unknown | NotError | Net(_) => status_meaning(ctx),
+        ClientOther | ServerOther | Unknown | NotError | Net(_) => match ctx.status {
+            Some(_) => status_meaning(ctx),
+            None => String::new(),
+        },
     };
-    let status = ctx
-        .status
-        .map(|c| c.to_string())
-        .unwrap_or_else(|| "error".to_string());
-    if ctx.is_site() {
-        format!("The site's own page reports a {status}: {what}.")
-    } else {
-        format!("{} wrote this {status}: {what}.", ctx.source_name)
+    match (ctx.status, ctx.is_site(), what.is_empty()) {
+        (Some(st), true, _) => format!("The site's own page reports a {st}: {what}."),
+        (Some(st), false, _) => format!("{} wrote this {st}: {what}.", ctx.source_name),
+        (None, true, true) => {
+            "The site's own error page, with no status to say what failed.".to_string()
+        }
+        (None, true, false) => format!("The site's own error page: {what}."),
+        (None, false, true) => format!(
+            "{} wrote this error page; it does not say which status.",
+            ctx.source_name
+        ),
+        (None, false, false) => format!("{} wrote this error page: {what}.", ctx.source_name),
     }
 }
 

@@ -151,7 +151,9 @@ pub fn diagnose(o: &Observation<'_>) -> Diagnosis {
             None => (None, false, None),
         },
     };
-    let is_error = status.is_some_and(|s| s >= 400) || net_error.is_some();
+    let is_error = status.is_some_and(|s| s >= 400)
+        || net_error.is_some()
+        || (status.is_none() && reads_as_error(&page));
     // A success or redirect that was sent as such is not an error page, whatever it quotes.
     let sent_success = o.status.is_some_and(|s| s < 400) && net_error.is_none();
     let has_page = !page.text.trim().is_empty();
@@ -573,12 +575,12 @@ fn infer_status(
             {
                 score += 3;
             }
-            if after
-                .as_bytes()
-                .get(..info.reason.len())
-                .is_some_and(|a| a.eq_ignore_ascii_case(info.reason.as_bytes()))
-            {
+            if starts_with_reason(after, info.reason) {
                 score += 4;
+            }
+            // A code that opens the page or its title reads as a heading.
+            if i == 3 {
+                score += 1;
             }
             if after.starts_with("That")
                 || after
@@ -612,6 +614,50 @@ fn infer_status(
         .unwrap_or(0);
     consider(&page.text[..head_end], false);
     best.map(|(_, code, found, loc)| (code, (found, loc)))
+}
+
+/// True when `text` begins with `reason`, comparing letters and digits only, ignoring case
+/// (nginx writes "Gateway Time-out" for the registered "Gateway Timeout").
+fn starts_with_reason(text: &str, reason: &str) -> bool {
+    let mut t = text.bytes().take(64).filter(u8::is_ascii_alphanumeric);
+    reason
+        .bytes()
+        .filter(u8::is_ascii_alphanumeric)
+        .all(|r| t.next().is_some_and(|c| c.eq_ignore_ascii_case(&r)))
+}
+
+/// Words that mark a page as reporting a failure, when no status says so.
+const ERROR_WORDS: &[&str] = &[
+    "error",
+    "went wrong",
+    "unavailable",
+    "not found",
+    "forbidden",
+    "access denied",
+    "failed",
+    "timed out",
+    "time-out",
+    "try again",
+    "can't be reached",
+    "cannot be reached",
+    "isn't working",
+    "maintenance",
+];
+
+/// True when the title or the first lines of text use the words of an error page.
+fn reads_as_error(page: &PageText) -> bool {
+    let head = |s: &str| {
+        let end = (0..=s.len().min(1024))
+            .rev()
+            .find(|&e| s.is_char_boundary(e))
+            .unwrap_or(0);
+        s[..end].to_ascii_lowercase()
+    };
+    let title = page.title.as_deref().map(head).unwrap_or_default();
+    let text = head(&page.text);
+    ERROR_WORDS
+        .iter()
+        .any(|w| title.contains(w) || text.contains(w))
 }
 
 /// Line numbers (from 1) of log hits, computed in one pass over the body.
