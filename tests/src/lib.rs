@@ -800,6 +800,16 @@ pub fn capture_fixture(f: &Fixture<'_>) {
     if let Err(e) = std::fs::write(&sidecar, toml) {
         panic!("cannot write {}: {e}", sidecar.display());
     }
+    // The diagnosis snapshot, exactly as `CULPRIT_BLESS=1` in culprit-core's fixture test
+    // writes it, so a fresh capture needs no blessing of every other source.
+    if let Ok(d) = culprit_core::diagnose(f.raw)
+        && let Ok(json) = serde_json::to_string_pretty(&d)
+    {
+        let snapshot = dir.join(format!("{stem}.diagnosis.json"));
+        if let Err(e) = std::fs::write(&snapshot, json + "\n") {
+            panic!("cannot write {}: {e}", snapshot.display());
+        }
+    }
 }
 
 /// The lower-case name of a hop, as used in fixtures and rule files.
@@ -841,10 +851,15 @@ pub fn try_check(
             d.source.id
         ));
     }
-    if let Some(s) = status
-        && d.status != Some(s)
-    {
-        problems.push(format!("status: expected {s}, got {:?}", d.status));
+    match status {
+        // 0: the server sent no response at all, so there must be no status.
+        Some(0) if d.status.is_some() => {
+            problems.push(format!("status: expected none, got {:?}", d.status));
+        }
+        Some(s) if s != 0 && d.status != Some(s) => {
+            problems.push(format!("status: expected {s}, got {:?}", d.status));
+        }
+        _ => {}
     }
     if let Some(h) = hop
         && d.failing_hop.hop != h
@@ -995,18 +1010,51 @@ impl Case<'_> {
         Some(lines)
     }
 
-    /// Captures log lines found some other way and checks their diagnosis.
+    /// Captures log lines found some other way as `live-<case>-log.log` and checks their
+    /// diagnosis.
     pub fn judge_log(&self, lines: &str, failures: &mut Failures) {
-        let case = format!("{}-log", self.case);
+        self.judge_lines(&format!("{}-log", self.case), lines, failures);
+    }
+
+    /// Checks a fetched response: first that the server sent the expected status, then that
+    /// Culprit names the server, that status and the hop (see [`Case::judge`]).
+    pub fn page(&self, fetched: Result<Vec<u8>, String>, failures: &mut Failures) {
+        let Some(raw) = failures.record(self.case, fetched) else {
+            return;
+        };
+        let sent = status_of(&raw);
+        if sent != Some(self.status) {
+            failures.record::<()>(
+                self.case,
+                Err(format!(
+                    "the server sent status {sent:?}, expected {}:\n{}",
+                    self.status,
+                    String::from_utf8_lossy(&raw)
+                )),
+            );
+            return;
+        }
+        self.judge(&raw, failures);
+    }
+
+    /// Log lines whose case name already says it is a log (`live-<case>.log`); status 0
+    /// means the server sent no response, so the diagnosis must have no status.
+    pub fn log_lines(&self, lines: Result<String, String>, failures: &mut Failures) {
+        if let Some(lines) = failures.record(self.case, lines) {
+            self.judge_lines(self.case, &lines, failures);
+        }
+    }
+
+    fn judge_lines(&self, case: &str, lines: &str, failures: &mut Failures) {
         capture_fixture(&Fixture {
             source: self.source,
-            case: &case,
+            case,
             ext: "log",
             raw: lines.as_bytes(),
             status: Some(self.status),
             hop: Some(self.hop),
             what: &format!("log line, {}", self.what),
         });
-        failures.check(&case, lines.as_bytes(), self.source, self.status, self.hop);
+        failures.check(case, lines.as_bytes(), self.source, self.status, self.hop);
     }
 }

@@ -3,11 +3,10 @@
 //! Caddy's own error answers have an empty body: only the status and `Server: Caddy` say who
 //! sent them. Its error log is JSON, one object per line.
 
-use super::{Expect, log, page, read_as_log, retrying};
 use culprit_core::Hop;
 use culprit_tests::{
-    Broken, Failures, broken_upstream, fetch, free_port, note_version, output_of, require, spawn,
-    wait_for_log, workdir,
+    Broken, Case, Failures, broken_upstream, fetch, free_port, note_version, output_of, require,
+    spawn, wait_for_log, workdir,
 };
 use std::process::Command;
 use std::time::Duration;
@@ -113,18 +112,14 @@ http://127.0.0.1:{port} {{
     let mut failures = Failures::new();
     for (up, &(kind, status, case, what)) in upstreams.iter().zip(CASES) {
         let path = format!("/{}", kind.name());
-        let expect = Expect {
+        let expect = Case {
             source: SOURCE,
             case,
             what,
             status,
             hop: Hop::Origin,
         };
-        page(
-            &mut failures,
-            &expect,
-            retrying(|| fetch(port, "127.0.0.1", &path, FETCH)),
-        );
+        expect.page(fetch(port, "127.0.0.1", &path, FETCH), &mut failures);
         if kind != Broken::Refused && up.connections() == 0 {
             failures.record::<()>(case, Err("Caddy never reached the upstream".into()));
         }
@@ -135,35 +130,25 @@ http://127.0.0.1:{port} {{
             &format!("\"uri\":\"{path}\""),
             LOG_WAIT,
         );
-        match lines {
-            // Caddy logs JSON objects; until Culprit reads them as log lines (rather than as
-            // a browser observation), they are neither captured nor checked.
-            Ok(l) if !read_as_log(l.as_bytes()) => {
-                eprintln!("caddy {log_case}: not read as log lines, skipped:\n{l}");
-            }
-            lines => log(
-                &mut failures,
-                &Expect {
-                    case: &log_case,
-                    what: &log_what,
-                    ..expect
-                },
-                lines,
-            ),
+        Case {
+            case: &log_case,
+            what: &log_what,
+            ..expect
         }
+        .log_lines(lines, &mut failures);
     }
 
     // Caddy's file server has no page for a missing file either: an empty 404.
-    page(
+    Case {
+        source: SOURCE,
+        case: "not-found",
+        what: "a missing static file (file_server)",
+        status: 404,
+        hop: Hop::Origin,
+    }
+    .page(
+        fetch(port, "127.0.0.1", "/missing.html", FETCH),
         &mut failures,
-        &Expect {
-            source: SOURCE,
-            case: "not-found",
-            what: "a missing static file (file_server)",
-            status: 404,
-            hop: Hop::Origin,
-        },
-        retrying(|| fetch(port, "127.0.0.1", "/missing.html", FETCH)),
     );
     if let Err(e) = server.still_running() {
         failures.record::<()>("server", Err(e));

@@ -5,11 +5,11 @@
 //! (a 200 status line followed by broken header lines) is relayed as a 200, so it is only
 //! checked for that.
 
-use super::{Expect, log, page, relayed, retrying, word_after};
+use super::{relayed, word_after};
 use culprit_core::Hop;
 use culprit_tests::{
-    Broken, Failures, broken_upstream, fetch, free_port, note_version, output_of, require, spawn,
-    wait_for_log, workdir,
+    Broken, Case, Failures, broken_upstream, fetch, free_port, note_version, output_of, require,
+    spawn, wait_for_log, workdir,
 };
 use std::process::Command;
 use std::time::Duration;
@@ -92,17 +92,16 @@ server.pid-file = \"{dir}/lighttpd.pid\"
 
     let mut failures = Failures::new();
     for (up, &(kind, status, case, what, logged)) in upstreams.iter().zip(CASES) {
-        let expect = Expect {
+        let expect = Case {
             source: SOURCE,
             case,
             what,
             status,
             hop: Hop::Origin,
         };
-        page(
+        expect.page(
+            fetch(port, "localhost", &format!("/{}", kind.name()), FETCH),
             &mut failures,
-            &expect,
-            retrying(|| fetch(port, "localhost", &format!("/{}", kind.name()), FETCH)),
         );
         if kind != Broken::Refused && up.connections() == 0 {
             failures.record::<()>(case, Err("lighttpd never reached the upstream".into()));
@@ -117,15 +116,12 @@ server.pid-file = \"{dir}/lighttpd.pid\"
                     .map(|line| format!("{line}\n"))
                     .collect::<String>()
             });
-            log(
-                &mut failures,
-                &Expect {
-                    case: &log_case,
-                    what: &log_what,
-                    ..expect
-                },
-                lines,
-            );
+            Case {
+                case: &log_case,
+                what: &log_what,
+                ..expect
+            }
+            .log_lines(lines, &mut failures);
         }
     }
 
@@ -133,7 +129,7 @@ server.pid-file = \"{dir}/lighttpd.pid\"
     relayed(
         &mut failures,
         "upstream-garbage",
-        retrying(|| fetch(port, "localhost", "/garbage", FETCH)),
+        fetch(port, "localhost", "/garbage", FETCH),
         200,
     );
     if garbage.connections() == 0 {
@@ -143,16 +139,16 @@ server.pid-file = \"{dir}/lighttpd.pid\"
         );
     }
 
-    page(
+    Case {
+        source: SOURCE,
+        case: "not-found",
+        what: "a missing static file",
+        status: 404,
+        hop: Hop::Origin,
+    }
+    .page(
+        fetch(port, "localhost", "/missing.html", FETCH),
         &mut failures,
-        &Expect {
-            source: SOURCE,
-            case: "not-found",
-            what: "a missing static file",
-            status: 404,
-            hop: Hop::Origin,
-        },
-        retrying(|| fetch(port, "localhost", "/missing.html", FETCH)),
     );
     if let Err(e) = server.still_running() {
         failures.record::<()>("server", Err(e));

@@ -1,10 +1,10 @@
 //! nghttpx 1.52 (Debian's nghttp2-proxy) as a reverse proxy in front of broken upstreams.
 
-use super::{Expect, log, page, retrying, word_after};
+use super::word_after;
 use culprit_core::Hop;
 use culprit_tests::{
-    Broken, Failures, broken_upstream, fetch, free_port, note_version, output_of, require, spawn,
-    wait_for_log, workdir,
+    Broken, Case, Failures, broken_upstream, fetch, free_port, note_version, output_of, require,
+    spawn, wait_for_log, workdir,
 };
 use std::process::Command;
 use std::time::Duration;
@@ -78,17 +78,16 @@ pub fn run() {
 
     let mut failures = Failures::new();
     for (up, &(kind, status, case, what)) in upstreams.iter().zip(CASES) {
-        let expect = Expect {
+        let expect = Case {
             source: SOURCE,
             case,
             what,
             status,
             hop: Hop::Origin,
         };
-        page(
+        expect.page(
+            fetch(port, "localhost", &format!("/{}", kind.name()), FETCH),
             &mut failures,
-            &expect,
-            retrying(|| fetch(port, "localhost", &format!("/{}", kind.name()), FETCH)),
         );
         if kind != Broken::Refused && up.connections() == 0 {
             failures.record::<()>(case, Err("nghttpx never reached the upstream".into()));
@@ -99,15 +98,12 @@ pub fn run() {
                 &format!("addr={}", up.addr()),
                 LOG_WAIT,
             );
-            log(
-                &mut failures,
-                &Expect {
-                    case: "upstream-refused-error-log",
-                    what: "error log, the upstream port refused the connection",
-                    ..expect
-                },
-                lines,
-            );
+            Case {
+                case: "upstream-refused-error-log",
+                what: "error log, the upstream port refused the connection",
+                ..expect
+            }
+            .log_lines(lines, &mut failures);
         }
     }
     if let Err(e) = server.still_running() {

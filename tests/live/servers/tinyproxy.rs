@@ -6,10 +6,10 @@
 //! with the built-in pages, one with Debian's page template, and one whose Allow list leaves
 //! the visitor out.
 
-use super::{Expect, log, page, retrying, word_after};
+use super::word_after;
 use culprit_core::Hop;
 use culprit_tests::{
-    Broken, Failures, Proc, WorkDir, broken_upstream, fetch, fetch_via_proxy, free_port,
+    Broken, Case, Failures, Proc, WorkDir, broken_upstream, fetch, fetch_via_proxy, free_port,
     note_version, output_of, require, spawn, wait_for_log, workdir,
 };
 use std::process::Command;
@@ -83,69 +83,69 @@ pub fn run() {
     // Built-in pages.
     let plain = start("tinyproxy", "Allow 127.0.0.1\n");
     let refused_url = format!("http://{}/refused", refused.addr());
-    page(
+    Case {
+        source: SOURCE,
+        case: "upstream-refused",
+        what: "the server's port refused the connection, built-in page",
+        status: 500,
+        hop: Hop::Origin,
+    }
+    .page(
+        fetch_via_proxy(plain.port, &refused_url, FETCH),
         &mut failures,
-        &Expect {
-            source: SOURCE,
-            case: "upstream-refused",
-            what: "the server's port refused the connection, built-in page",
-            status: 500,
-            hop: Hop::Origin,
-        },
-        retrying(|| fetch_via_proxy(plain.port, &refused_url, FETCH)),
     );
-    log(
-        &mut failures,
-        &Expect {
-            source: SOURCE,
-            case: "upstream-refused-log",
-            what: "log, the server's port refused the connection",
-            status: 500,
-            hop: Hop::Origin,
-        },
+    Case {
+        source: SOURCE,
+        case: "upstream-refused-log",
+        what: "log, the server's port refused the connection",
+        status: 500,
+        hop: Hop::Origin,
+    }
+    .log_lines(
         wait_for_log(
             &plain.log(),
             &format!("Could not establish a connection to {}", refused.addr()),
             LOG_WAIT,
         ),
-    );
-    page(
         &mut failures,
-        &Expect {
-            source: SOURCE,
-            case: "upstream-dns",
-            what: "the server's name does not resolve, built-in page",
-            status: 500,
-            hop: Hop::Origin,
-        },
-        retrying(|| fetch_via_proxy(plain.port, &format!("http://{NO_SUCH_HOST}/"), FETCH)),
     );
-    log(
+    Case {
+        source: SOURCE,
+        case: "upstream-dns",
+        what: "the server's name does not resolve, built-in page",
+        status: 500,
+        hop: Hop::Origin,
+    }
+    .page(
+        fetch_via_proxy(plain.port, &format!("http://{NO_SUCH_HOST}/"), FETCH),
         &mut failures,
-        &Expect {
-            source: SOURCE,
-            case: "upstream-dns-log",
-            what: "log, the server's name does not resolve",
-            status: 500,
-            hop: Hop::Origin,
-        },
+    );
+    Case {
+        source: SOURCE,
+        case: "upstream-dns-log",
+        what: "log, the server's name does not resolve",
+        status: 500,
+        hop: Hop::Origin,
+    }
+    .log_lines(
         wait_for_log(&plain.log(), NO_SUCH_HOST, LOG_WAIT).map(|l| {
             l.lines()
                 .filter(|line| line.contains("opensock"))
                 .map(|line| format!("{line}\n"))
                 .collect()
         }),
-    );
-    page(
         &mut failures,
-        &Expect {
-            source: SOURCE,
-            case: "not-a-proxy-request",
-            what: "a plain (not absolute-URI) request sent to the proxy",
-            status: 400,
-            hop: Hop::Browser,
-        },
-        retrying(|| fetch(plain.port, &format!("127.0.0.1:{}", plain.port), "/", FETCH)),
+    );
+    Case {
+        source: SOURCE,
+        case: "not-a-proxy-request",
+        what: "a plain (not absolute-URI) request sent to the proxy",
+        status: 400,
+        hop: Hop::Browser,
+    }
+    .page(
+        fetch(plain.port, &format!("127.0.0.1:{}", plain.port), "/", FETCH),
+        &mut failures,
     );
 
     // A server that closes early or hangs: no page at all, the connection is just dropped;
@@ -165,7 +165,7 @@ pub fn run() {
         ),
     ] {
         let url = format!("http://{}/{}", up.addr(), up.kind.name());
-        if let Ok(raw) = retrying(|| fetch_via_proxy(plain.port, &url, FETCH))
+        if let Ok(raw) = fetch_via_proxy(plain.port, &url, FETCH)
             && !raw.is_empty()
         {
             failures.record::<()>(
@@ -182,16 +182,16 @@ pub fn run() {
                 Err("tinyproxy never reached the server".into()),
             );
         }
-        log(
-            &mut failures,
-            &Expect {
-                source: SOURCE,
-                case,
-                what: &format!("log, {what}; no response was sent"),
-                status: 0,
-                hop: Hop::Origin,
-            },
+        Case {
+            source: SOURCE,
+            case,
+            what: &format!("log, {what}; no response was sent"),
+            status: 0,
+            hop: Hop::Origin,
+        }
+        .log_lines(
             log_excerpt(&plain.log(), &format!("GET {url} "), logged),
+            &mut failures,
         );
     }
 
@@ -200,30 +200,30 @@ pub fn run() {
         "tinyproxy-template",
         &format!("Allow 127.0.0.1\nDefaultErrorFile \"{TEMPLATE}\"\n"),
     );
-    page(
+    Case {
+        source: SOURCE,
+        case: "upstream-refused-debian-template",
+        what: "the server's port refused the connection, Debian's page template",
+        status: 500,
+        hop: Hop::Origin,
+    }
+    .page(
+        fetch_via_proxy(templated.port, &refused_url, FETCH),
         &mut failures,
-        &Expect {
-            source: SOURCE,
-            case: "upstream-refused-debian-template",
-            what: "the server's port refused the connection, Debian's page template",
-            status: 500,
-            hop: Hop::Origin,
-        },
-        retrying(|| fetch_via_proxy(templated.port, &refused_url, FETCH)),
     );
 
     // The visitor is not on the Allow list.
     let strict = start("tinyproxy-deny", "Allow 192.0.2.1\n");
-    page(
+    Case {
+        source: SOURCE,
+        case: "access-denied",
+        what: "the visitor's address is not on the Allow list",
+        status: 403,
+        hop: Hop::Network,
+    }
+    .page(
+        fetch_via_proxy(strict.port, &refused_url, FETCH),
         &mut failures,
-        &Expect {
-            source: SOURCE,
-            case: "access-denied",
-            what: "the visitor's address is not on the Allow list",
-            status: 403,
-            hop: Hop::Network,
-        },
-        retrying(|| fetch_via_proxy(strict.port, &refused_url, FETCH)),
     );
     failures.finish();
 }

@@ -6,10 +6,11 @@
 //! compiled JSPs) and CATALINA_HOME in the package; java is started directly, without the
 //! catalina.sh wrapper, so the guard holds the JVM's own PID.
 
-use super::{Expect, log, page, retrying, word_after};
+use super::word_after;
 use culprit_core::Hop;
 use culprit_tests::{
-    Failures, fetch, free_port, note_version, output_of, require, spawn, wait_for_log, workdir,
+    Case, Failures, fetch, free_port, note_version, output_of, require, spawn, wait_for_log,
+    workdir,
 };
 use std::process::Command;
 use std::time::Duration;
@@ -120,54 +121,45 @@ java.util.logging.ConsoleHandler.encoding = UTF-8
     }
 
     let mut failures = Failures::new();
-    page(
-        &mut failures,
-        &Expect {
-            source: SOURCE,
-            case: "not-found",
-            what: "a path that does not exist",
-            status: 404,
-            hop: Hop::Origin,
-        },
-        retrying(|| fetch(port, "localhost", "/missing", FETCH)),
-    );
-    page(
-        &mut failures,
-        &Expect {
-            source: SOURCE,
-            case: "jsp-exception",
-            what: "a JSP that throws an exception",
-            status: 500,
-            hop: Hop::Origin,
-        },
-        retrying(|| fetch(port, "localhost", "/boom.jsp", FETCH)),
-    );
-    log(
-        &mut failures,
-        &Expect {
-            source: SOURCE,
-            case: "jsp-exception-log",
-            what: "log, a JSP that throws an exception",
-            status: 500,
-            hop: Hop::Origin,
-        },
+    Case {
+        source: SOURCE,
+        case: "not-found",
+        what: "a path that does not exist",
+        status: 404,
+        hop: Hop::Origin,
+    }
+    .page(fetch(port, "localhost", "/missing", FETCH), &mut failures);
+    Case {
+        source: SOURCE,
+        case: "jsp-exception",
+        what: "a JSP that throws an exception",
+        status: 500,
+        hop: Hop::Origin,
+    }
+    .page(fetch(port, "localhost", "/boom.jsp", FETCH), &mut failures);
+    Case {
+        source: SOURCE,
+        case: "jsp-exception-log",
+        what: "log, a JSP that throws an exception",
+        status: 500,
+        hop: Hop::Origin,
+    }
+    .log_lines(
         wait_for_log(
             &wd.join("java.stderr"),
             "Servlet.service() for servlet",
             LOG_WAIT,
         ),
-    );
-    page(
         &mut failures,
-        &Expect {
-            source: SOURCE,
-            case: "bad-request",
-            what: "a request target with a character Tomcat rejects",
-            status: 400,
-            hop: Hop::Browser,
-        },
-        retrying(|| fetch(port, "localhost", "/a{b}", FETCH)),
     );
+    Case {
+        source: SOURCE,
+        case: "bad-request",
+        what: "a request target with a character Tomcat rejects",
+        status: 400,
+        hop: Hop::Browser,
+    }
+    .page(fetch(port, "localhost", "/a{b}", FETCH), &mut failures);
     if let Err(e) = server.still_running() {
         failures.record::<()>("server", Err(e));
     }

@@ -5,11 +5,11 @@
 //! directory (config, logs, runtime, cache) into the work directory. The error-page templates
 //! (`body_factory`) are copied from the package so the pages are the ones Debian ships.
 
-use super::{Expect, log, page, retrying, word_after};
+use super::word_after;
 use culprit_core::Hop;
 use culprit_tests::{
-    Broken, Failures, broken_upstream, fetch, free_port, note_version, output_of, require, spawn,
-    wait_for_log, workdir,
+    Broken, Case, Failures, broken_upstream, fetch, free_port, note_version, output_of, require,
+    spawn, wait_for_log, workdir,
 };
 use std::path::Path;
 use std::process::Command;
@@ -161,16 +161,16 @@ CONFIG proxy.config.net.connections_throttle INT 1000
     let mut failures = Failures::new();
     for (up, &(kind, status, case, what)) in upstreams.iter().zip(CASES) {
         let path = format!("/{}", kind.name());
-        page(
+        Case {
+            source: SOURCE,
+            case,
+            what,
+            status,
+            hop: Hop::Origin,
+        }
+        .page(
+            fetch(port, &format!("127.0.0.1:{port}"), &path, FETCH),
             &mut failures,
-            &Expect {
-                source: SOURCE,
-                case,
-                what,
-                status,
-                hop: Hop::Origin,
-            },
-            retrying(|| fetch(port, &format!("127.0.0.1:{port}"), &path, FETCH)),
         );
         if kind != Broken::Refused && up.connections() == 0 {
             failures.record::<()>(
@@ -182,43 +182,43 @@ CONFIG proxy.config.net.connections_throttle INT 1000
 
     // Its error log names the refused connection.
     let refused = &upstreams[0];
-    log(
-        &mut failures,
-        &Expect {
-            source: SOURCE,
-            case: "upstream-refused-error-log",
-            what: "error.log, the upstream port refused the connection",
-            status: 502,
-            hop: Hop::Origin,
-        },
+    Case {
+        source: SOURCE,
+        case: "upstream-refused-error-log",
+        what: "error.log, the upstream port refused the connection",
+        status: 502,
+        hop: Hop::Origin,
+    }
+    .log_lines(
         wait_for_log(
             &wd.join("log/error.log"),
             &format!("127.0.0.1:{}", refused.port),
             LOG_WAIT,
         ),
+        &mut failures,
     );
 
-    page(
+    Case {
+        source: SOURCE,
+        case: "upstream-dns",
+        what: "the origin's host name does not resolve (.invalid)",
+        status: 500,
+        hop: Hop::Origin,
+    }
+    .page(
+        fetch(port, &format!("127.0.0.1:{port}"), "/dns", FETCH),
         &mut failures,
-        &Expect {
-            source: SOURCE,
-            case: "upstream-dns",
-            what: "the origin's host name does not resolve (.invalid)",
-            status: 500,
-            hop: Hop::Origin,
-        },
-        retrying(|| fetch(port, &format!("127.0.0.1:{port}"), "/dns", FETCH)),
     );
-    page(
+    Case {
+        source: SOURCE,
+        case: "no-remap-rule",
+        what: "no remap rule matches the request",
+        status: 404,
+        hop: Hop::Gateway,
+    }
+    .page(
+        fetch(port, &format!("127.0.0.1:{port}"), "/missing", FETCH),
         &mut failures,
-        &Expect {
-            source: SOURCE,
-            case: "no-remap-rule",
-            what: "no remap rule matches the request",
-            status: 404,
-            hop: Hop::Gateway,
-        },
-        retrying(|| fetch(port, &format!("127.0.0.1:{port}"), "/missing", FETCH)),
     );
     if let Err(e) = server.still_running() {
         failures.record::<()>("server", Err(e));
