@@ -1053,7 +1053,11 @@ impl Case<'_> {
             raw: lines.as_bytes(),
             status: Some(self.status),
             hop: Some(self.hop),
-            what: &format!("log line, {}", self.what),
+            what: &if self.what.contains("log") {
+                self.what.to_string()
+            } else {
+                format!("log line, {}", self.what)
+            },
         });
         failures.check(case, lines.as_bytes(), self.source, self.status, self.hop);
     }
