@@ -227,8 +227,9 @@ fn from_facts(ctx: &Context<'_>, status: u16) -> Option<Situation> {
         ("upstream-tls", UpstreamTls),
         ("app-crashed", AppCrashed),
         ("app-boot-timeout", AppBootTimeout),
-        ("upstream-refused", UpstreamRefused),
+        // No server to try comes before what happened to the one tried.
         ("no-upstream", NoUpstream),
+        ("upstream-refused", UpstreamRefused),
         ("upstream-timeout", UpstreamTimeout),
         ("upstream-reset", UpstreamReset),
         ("upstream-closed", UpstreamClosed),
