@@ -11,8 +11,6 @@ use crate::text::{self, PageText};
 const AUTHOR_THRESHOLD: f32 = 0.5;
 /// Header score at which a product is said to be on the path.
 const VIA_THRESHOLD: f32 = 0.3;
-/// Evidence items kept per product.
-const MAX_EVIDENCE_PER_SOURCE: usize = 8;
 
 #[derive(Default, Clone, Copy)]
 struct Score {
@@ -278,11 +276,7 @@ pub fn diagnose(o: &Observation<'_>) -> Diagnosis {
         .collect();
     let line_of = line_numbers(body, &hits);
     for ri in order {
-        for h in hits
-            .iter()
-            .filter(|h| h.signal.0 as usize == ri)
-            .take(MAX_EVIDENCE_PER_SOURCE)
-        {
+        for h in hits.iter().filter(|h| h.signal.0 as usize == ri) {
             let s = signal(h);
             let location = match (h.region, s.place) {
                 (Region::Header(i), _) => Location::Header {
