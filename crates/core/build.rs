@@ -138,7 +138,6 @@ const FACTS: &[&str] = &[
     "origin-tls",
     "dns",
     "edge-internal",
-    "host-not-configured",
     "upstream-failed",
 ];
 

@@ -716,7 +716,7 @@ fn decide_hop(
     if facts.contains(&"request-too-large") {
         return Hop::Browser;
     }
-    if facts.contains(&"edge-internal") || facts.contains(&"host-not-configured") {
+    if facts.contains(&"edge-internal") {
         return Hop::Edge;
     }
     if facts.iter().any(|f| ORIGIN_FACTS.contains(f)) {
