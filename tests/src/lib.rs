@@ -425,6 +425,14 @@ impl Upstream {
     pub fn addr(&self) -> String {
         format!("127.0.0.1:{}", self.port)
     }
+
+    /// Records a failure when `server` never connected to this upstream (a refused port
+    /// cannot be reached by design), so a case cannot pass without exercising the upstream.
+    pub fn check_reached(&self, case: &str, server: &str, failures: &mut Failures) {
+        if self.kind != Broken::Refused && self.connections() == 0 {
+            failures.record::<()>(case, Err(format!("{server} never reached the upstream")));
+        }
+    }
 }
 
 impl Drop for Upstream {

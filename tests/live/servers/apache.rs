@@ -132,9 +132,7 @@ ProxyTimeout 1
         };
         let offset = log_len(&log);
         c.http(port, &format!("/{}", kind.name()), &mut failures);
-        if up.kind != Broken::Refused && up.connections() == 0 {
-            failures.record::<()>(case, Err("Apache never reached the upstream".into()));
-        }
+        up.check_reached(case, "Apache", &mut failures);
         c.log_since(&log, offset, "[proxy", "[proxy", &mut failures);
     }
     let c = Case {

@@ -120,9 +120,7 @@ http://127.0.0.1:{port} {{
             hop: Hop::Origin,
         };
         expect.page(fetch(port, "127.0.0.1", &path, FETCH), &mut failures);
-        if kind != Broken::Refused && up.connections() == 0 {
-            failures.record::<()>(case, Err("Caddy never reached the upstream".into()));
-        }
+        up.check_reached(case, "Caddy", &mut failures);
         let log_case = format!("{case}-error-log");
         let log_what = format!("error log (JSON), {what}");
         let lines = wait_for_log(

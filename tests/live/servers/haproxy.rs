@@ -114,9 +114,7 @@ backend be_empty
         };
         let path = format!("/{}", kind.name());
         c.http(port, &path, &mut failures);
-        if up.kind != Broken::Refused && up.connections() == 0 {
-            failures.record::<()>(case, Err("HAProxy never reached the server".into()));
-        }
+        up.check_reached(case, "HAProxy", &mut failures);
         c.log(&log, &format!("\"GET {path} "), &mut failures);
     }
     let c = Case {

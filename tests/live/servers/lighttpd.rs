@@ -103,9 +103,7 @@ server.pid-file = \"{dir}/lighttpd.pid\"
             fetch(port, "localhost", &format!("/{}", kind.name()), FETCH),
             &mut failures,
         );
-        if kind != Broken::Refused && up.connections() == 0 {
-            failures.record::<()>(case, Err("lighttpd never reached the upstream".into()));
-        }
+        up.check_reached(case, "lighttpd", &mut failures);
         if let Some(needle) = logged {
             let log_case = format!("{case}-error-log");
             let log_what = format!("error log, {what}");

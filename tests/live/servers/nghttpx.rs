@@ -89,9 +89,7 @@ pub fn run() {
             fetch(port, "localhost", &format!("/{}", kind.name()), FETCH),
             &mut failures,
         );
-        if kind != Broken::Refused && up.connections() == 0 {
-            failures.record::<()>(case, Err("nghttpx never reached the upstream".into()));
-        }
+        up.check_reached(case, "nghttpx", &mut failures);
         if kind == Broken::Refused {
             let lines = wait_for_log(
                 &wd.join("error.log"),

@@ -117,9 +117,7 @@ http {{
         };
         let path = format!("/{}", kind.name());
         c.http(port, &path, &mut failures);
-        if up.kind != Broken::Refused && up.connections() == 0 {
-            failures.record::<()>(case, Err("nginx never reached the upstream".into()));
-        }
+        up.check_reached(case, "nginx", &mut failures);
         c.log(&log, &format!("\"GET {path} "), &mut failures);
     }
 

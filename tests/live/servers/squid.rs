@@ -134,9 +134,7 @@ fn squid_reverse_proxy_in_front_of_broken_servers() {
         };
         let path = format!("/{}", kind.name());
         c.http(port, &path, &mut failures);
-        if up.kind != Broken::Refused && up.connections() == 0 {
-            failures.record::<()>(case, Err("Squid never reached the server".into()));
-        }
+        up.check_reached(case, "Squid", &mut failures);
         c.log(&log, &format!("http://localhost{path} "), &mut failures);
         // Squid also explains closed and malformed answers in its cache.log.
         if matches!(kind, Broken::CloseEarly | Broken::Garbage) {
@@ -194,9 +192,7 @@ fn squid_forward_proxy_to_broken_servers() {
         {
             c.judge(&raw, &mut failures);
         }
-        if up.kind != Broken::Refused && up.connections() == 0 {
-            failures.record::<()>(&case, Err("Squid never reached the server".into()));
-        }
+        up.check_reached(&case, "Squid", &mut failures);
         c.log_since(&log, offset, &url, &url, &mut failures);
     }
     if let Err(e) = server.still_running() {

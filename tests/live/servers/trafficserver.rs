@@ -172,12 +172,7 @@ CONFIG proxy.config.net.connections_throttle INT 1000
             fetch(port, &format!("127.0.0.1:{port}"), &path, FETCH),
             &mut failures,
         );
-        if kind != Broken::Refused && up.connections() == 0 {
-            failures.record::<()>(
-                case,
-                Err("Traffic Server never reached the upstream".into()),
-            );
-        }
+        up.check_reached(case, "Traffic Server", &mut failures);
     }
 
     // Its error log names the refused connection.

@@ -139,9 +139,7 @@ fn varnish_in_front_of_broken_backends() {
         };
         let path = format!("/{}", kind.name());
         c.http(port, &path, &mut failures);
-        if up.kind != Broken::Refused && up.connections() == 0 {
-            failures.record::<()>(case, Err("Varnish never reached the backend".into()));
-        }
+        up.check_reached(case, "Varnish", &mut failures);
         let log_case = format!("{case}-log");
         if let Some(log) = failures.record(&log_case, request_log(&varnishlog, &instance, &path)) {
             c.judge_log(&log, &mut failures);
