@@ -52,9 +52,14 @@ fn nginx_reverse_proxy_in_front_of_broken_upstreams() {
     note_version(SOURCE, &version(&nginx));
     let wd = workdir("nginx");
     let upstreams: Vec<_> = CASES.iter().map(|c| broken_upstream(c.0)).collect();
+    // PHP-FPM that is not running: nginx's FastCGI pass to a port that refuses.
+    let php = broken_upstream(Broken::Refused);
     let port = free_port();
     let dir = wd.path().display().to_string();
-    let mut locations = String::new();
+    let mut locations = format!(
+        "        location = /php-refused {{ fastcgi_pass 127.0.0.1:{}; }}\n",
+        php.port
+    );
     for up in &upstreams {
         let name = up.kind.name();
         locations.push_str(&format!(
@@ -119,6 +124,27 @@ http {{
         c.http(port, &path, &mut failures);
         up.check_reached(case, "nginx", &mut failures);
         c.log(&log, &format!("\"GET {path} "), &mut failures);
+    }
+
+    // The same 502 page, but the error log names FastCGI: the advice must be about PHP-FPM.
+    let c = Case {
+        source: SOURCE,
+        case: "php-fpm-refused",
+        what: "fastcgi_pass to a PHP-FPM port that refuses the connection",
+        status: 502,
+        hop: Hop::Origin,
+    };
+    c.http(port, "/php-refused", &mut failures);
+    if let Some(lines) = c.log(&log, "\"GET /php-refused ", &mut failures) {
+        let advice = culprit_core::diagnose(lines.as_bytes())
+            .map(|d| serde_json::to_string(&d.owner_fixes).unwrap_or_default())
+            .unwrap_or_default();
+        if !advice.contains("PHP-FPM") {
+            failures.record::<()>(
+                "php-fpm-refused-log",
+                Err(format!("the owner fixes do not mention PHP-FPM: {advice}")),
+            );
+        }
     }
 
     // An ordinary error page: a file that does not exist.
