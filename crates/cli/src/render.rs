@@ -144,7 +144,11 @@ impl Report {
                     s.push_str(&t);
                 }
                 if d.status_inferred {
-                    s.push_str(" (read off the page, not from a status line)");
+                    s.push_str(if d.input_form == InputForm::Log {
+                        " (read off the log, not from a status line)"
+                    } else {
+                        " (read off the page, not from a status line)"
+                    });
                 }
                 let code = if code >= 500 {
                     Some(RED)
