@@ -31,6 +31,8 @@ pub struct Context<'a> {
     pub retry_after_seconds: Option<u64>,
     /// `Retry-After` as an HTTP date that could not be turned into seconds.
     pub retry_after_date: Option<&'a str>,
+    /// True when the input was log lines rather than a page or a response.
+    pub from_log: bool,
 }
 
 /// What went wrong, as far as advice is concerned.
@@ -935,6 +937,13 @@ pub fn summary(ctx: &Context<'_>) -> String {
             "The site's own error page, with no status to say what failed.".to_string()
         }
         (None, true, false) => format!("The site's own error page: {what}."),
+        (None, false, true) if ctx.from_log => format!(
+            "{}'s log reports a failure; it does not say which status.",
+            ctx.source_name
+        ),
+        (None, false, false) if ctx.from_log => {
+            format!("{}'s log reports a failure: {what}.", ctx.source_name)
+        }
         (None, false, true) => format!(
             "{} wrote this error page; it does not say which status.",
             ctx.source_name
@@ -2437,6 +2446,7 @@ mod tests {
             has_ids: c.has_ids,
             retry_after_seconds: None,
             retry_after_date: None,
+            from_log: false,
         };
         f(&ctx)
     }
@@ -2785,6 +2795,7 @@ mod tests {
                 has_ids: false,
                 retry_after_seconds: secs,
                 retry_after_date: date,
+                from_log: false,
             };
             retry(&ctx)
         };
@@ -2827,6 +2838,7 @@ mod tests {
             has_ids: true,
             retry_after_seconds: None,
             retry_after_date: None,
+            from_log: false,
         };
         let e = explain(&ctx);
         assert!(

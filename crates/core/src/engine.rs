@@ -348,6 +348,7 @@ pub fn diagnose(o: &Observation<'_>) -> Diagnosis {
         }),
         retry_after_seconds,
         retry_after_date: retry_after_date.as_deref(),
+        from_log: form == InputForm::Log,
     };
 
     let status_text = o.status_text.clone().or_else(|| {
