@@ -141,10 +141,12 @@ pub fn diagnose(o: &Observation<'_>) -> Diagnosis {
     });
     let net_info = net_error.as_deref().and_then(crate::neterror::info);
 
+    let line_of = line_numbers(body, &hits);
+
     // Status: sent, or read off the page.
     let (status, status_inferred, status_evidence) = match o.status {
         Some(s) => (Some(s), false, None),
-        None => match infer_status(&hits, &page, author) {
+        None => match infer_status(&hits, &page, author, &line_of) {
             Some((s, ev)) => (Some(s), true, Some(ev)),
             None => (None, false, None),
         },
@@ -274,7 +276,6 @@ pub fn diagnose(o: &Observation<'_>) -> Diagnosis {
         .into_iter()
         .chain(via_idx.iter().copied())
         .collect();
-    let line_of = line_numbers(body, &hits);
     for ri in order {
         for h in hits.iter().filter(|h| h.signal.0 as usize == ri) {
             let s = signal(h);
@@ -508,6 +509,7 @@ fn infer_status(
     hits: &[Hit],
     page: &PageText,
     author: Option<usize>,
+    line_of: &dyn Fn(usize) -> usize,
 ) -> Option<(u16, (String, Location))> {
     // The author's own signals first, then any log line, then anything else.
     let rank = |h: &&Hit| {
@@ -522,7 +524,9 @@ fn infer_status(
     {
         let s = signal(h);
         let location = match (h.region, s.place) {
-            (_, Place::Log) => Location::Log { line: 1 },
+            (_, Place::Log) => Location::Log {
+                line: line_of(h.at),
+            },
             (Region::Text, _) => Location::Text { offset: h.at },
             _ => Location::Body { offset: h.at },
         };
