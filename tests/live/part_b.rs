@@ -50,15 +50,6 @@ fn tomcat_error_reports() {
     tomcat::run();
 }
 
-/// The first whitespace-separated word after `marker` in `banner` (a version number).
-pub(crate) fn word_after(banner: &str, marker: &str) -> Option<String> {
-    banner
-        .split(marker)
-        .nth(1)
-        .and_then(|rest| rest.split_whitespace().next())
-        .map(|v| v.trim_end_matches([',', ';']).to_string())
-}
-
 /// For an upstream failure the server passes on instead of writing a page: checks only the
 /// status it relayed (nothing is captured, since no product wrote an error page).
 pub(crate) fn relayed(

@@ -727,6 +727,23 @@ pub fn note_version(source: &str, version: &str) {
     }
 }
 
+/// Notes `product` and the version that follows `marker` in its version banner (e.g.
+/// `nginx/` in `nginx version: nginx/1.22.1`), for the provenance of captured fixtures.
+/// Debian's revision suffix (`-1+deb12u4`) is dropped; without a version, only the name.
+pub fn note_banner_version(source: &str, banner: &str, marker: &str, product: &str) {
+    let version = banner
+        .split(marker)
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .map(|v| v.trim_end_matches([',', ';']))
+        .and_then(|v| v.split('-').next())
+        .filter(|v| !v.is_empty());
+    match version {
+        Some(v) => note_version(source, &format!("{product} {v}")),
+        None => note_version(source, product),
+    }
+}
+
 /// True when the run should write fixtures (`CULPRIT_CAPTURE=1`).
 pub fn capturing() -> bool {
     std::env::var_os("CULPRIT_CAPTURE").is_some_and(|v| v == "1")

@@ -2,8 +2,8 @@
 
 use culprit_core::Hop;
 use culprit_tests::{
-    Broken, Case, Failures, broken_upstream, free_port, log_len, note_version, output_of, require,
-    spawn, workdir,
+    Broken, Case, Failures, broken_upstream, free_port, log_len, note_banner_version, output_of,
+    require, spawn, workdir,
 };
 use std::process::Command;
 
@@ -37,22 +37,15 @@ const CASES: &[(Broken, u16, &str, &str)] = &[
     ),
 ];
 
-fn version(apache: &std::path::Path) -> String {
-    let banner = output_of(Command::new(apache).arg("-v"));
-    banner
-        .split("Apache/")
-        .nth(1)
-        .and_then(|rest| rest.split_whitespace().next())
-        .map_or_else(
-            || "Apache httpd".to_string(),
-            |v| format!("Apache httpd {v}"),
-        )
-}
-
 #[test]
 fn apache_mod_proxy_in_front_of_broken_upstreams() {
     let apache = require("apache2");
-    note_version(SOURCE, &version(&apache));
+    note_banner_version(
+        SOURCE,
+        &output_of(Command::new(&apache).arg("-v")),
+        "Apache/",
+        "Apache httpd",
+    );
     let wd = workdir("apache");
     let upstreams: Vec<_> = CASES.iter().map(|c| broken_upstream(c.0)).collect();
     let port = free_port();

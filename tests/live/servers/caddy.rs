@@ -5,8 +5,8 @@
 
 use culprit_core::Hop;
 use culprit_tests::{
-    Broken, Case, Failures, broken_upstream, fetch, free_port, note_version, output_of, require,
-    spawn, wait_for_log, workdir,
+    Broken, Case, Failures, broken_upstream, fetch, free_port, note_banner_version, output_of,
+    require, spawn, wait_for_log, workdir,
 };
 use std::process::Command;
 use std::time::Duration;
@@ -46,11 +46,9 @@ const CASES: &[(Broken, u16, &str, &str)] = &[
 pub fn run() {
     let caddy = require("caddy");
     let banner = output_of(Command::new(&caddy).arg("version"));
-    let version = banner.split_whitespace().next().map_or_else(
-        || "Caddy".to_string(),
-        |v| format!("Caddy {}", v.trim_start_matches('v')),
-    );
-    note_version(SOURCE, &version);
+    // The banner starts with the version: `2.6.2` (Debian) or `v2.6.2 h1:...` (upstream).
+    let banner = format!("caddy {}", banner.trim().trim_start_matches('v'));
+    note_banner_version(SOURCE, &banner, "caddy ", "Caddy");
 
     let wd = workdir("caddy");
     let dir = wd.path().display().to_string();

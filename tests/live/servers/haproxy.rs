@@ -2,8 +2,8 @@
 
 use culprit_core::Hop;
 use culprit_tests::{
-    Broken, Case, Failures, broken_upstream, free_port, note_version, output_of, require, spawn,
-    workdir,
+    Broken, Case, Failures, broken_upstream, free_port, note_banner_version, output_of, require,
+    spawn, workdir,
 };
 use std::process::Command;
 
@@ -37,20 +37,15 @@ const CASES: &[(Broken, u16, &str, &str)] = &[
     ),
 ];
 
-fn version(haproxy: &std::path::Path) -> String {
-    let banner = output_of(Command::new(haproxy).arg("-v"));
-    banner
-        .split("version ")
-        .nth(1)
-        .and_then(|rest| rest.split_whitespace().next())
-        .and_then(|v| v.split('-').next())
-        .map_or_else(|| "HAProxy".to_string(), |v| format!("HAProxy {v}"))
-}
-
 #[test]
 fn haproxy_in_front_of_broken_upstreams() {
     let haproxy = require("haproxy");
-    note_version(SOURCE, &version(&haproxy));
+    note_banner_version(
+        SOURCE,
+        &output_of(Command::new(&haproxy).arg("-v")),
+        "version ",
+        "HAProxy",
+    );
     let wd = workdir("haproxy");
     let upstreams: Vec<_> = CASES.iter().map(|c| broken_upstream(c.0)).collect();
     let port = free_port();

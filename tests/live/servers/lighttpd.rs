@@ -5,11 +5,11 @@
 //! (a 200 status line followed by broken header lines) is relayed as a 200, so it is only
 //! checked for that.
 
-use super::{relayed, word_after};
+use super::relayed;
 use culprit_core::Hop;
 use culprit_tests::{
-    Broken, Case, Failures, broken_upstream, fetch, free_port, note_version, output_of, require,
-    spawn, wait_for_log, workdir,
+    Broken, Case, Failures, broken_upstream, fetch, free_port, note_banner_version, output_of,
+    require, spawn, wait_for_log, workdir,
 };
 use std::process::Command;
 use std::time::Duration;
@@ -47,9 +47,7 @@ const CASES: &[(Broken, u16, &str, &str, Option<&str>)] = &[
 pub fn run() {
     let lighttpd = require("lighttpd");
     let banner = output_of(Command::new(&lighttpd).arg("-v"));
-    let version = word_after(&banner, "lighttpd/")
-        .map_or_else(|| "lighttpd".to_string(), |v| format!("lighttpd {v}"));
-    note_version(SOURCE, &version);
+    note_banner_version(SOURCE, &banner, "lighttpd/", "lighttpd");
 
     let wd = workdir("lighttpd");
     let dir = wd.path().display().to_string();

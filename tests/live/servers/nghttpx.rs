@@ -1,10 +1,9 @@
 //! nghttpx 1.52 (Debian's nghttp2-proxy) as a reverse proxy in front of broken upstreams.
 
-use super::word_after;
 use culprit_core::Hop;
 use culprit_tests::{
-    Broken, Case, Failures, broken_upstream, fetch, free_port, note_version, output_of, require,
-    spawn, wait_for_log, workdir,
+    Broken, Case, Failures, broken_upstream, fetch, free_port, note_banner_version, output_of,
+    require, spawn, wait_for_log, workdir,
 };
 use std::process::Command;
 use std::time::Duration;
@@ -44,9 +43,7 @@ const CASES: &[(Broken, u16, &str, &str)] = &[
 pub fn run() {
     let nghttpx = require("nghttpx");
     let banner = output_of(Command::new(&nghttpx).arg("--version"));
-    let version = word_after(&banner, "nghttp2/")
-        .map_or_else(|| "nghttpx".to_string(), |v| format!("nghttpx {v}"));
-    note_version(SOURCE, &version);
+    note_banner_version(SOURCE, &banner, "nghttp2/", "nghttpx");
 
     let wd = workdir("nghttpx");
     let upstreams: Vec<_> = CASES.iter().map(|c| broken_upstream(c.0)).collect();

@@ -2,8 +2,8 @@
 
 use culprit_core::Hop;
 use culprit_tests::{
-    Broken, Case, Failures, broken_upstream, free_port, note_version, output_of, require, spawn,
-    workdir,
+    Broken, Case, Failures, broken_upstream, free_port, note_banner_version, output_of, require,
+    spawn, workdir,
 };
 use std::process::Command;
 
@@ -37,19 +37,15 @@ const CASES: &[(Broken, u16, &str, &str)] = &[
     ),
 ];
 
-fn version(nginx: &std::path::Path) -> String {
-    let banner = output_of(Command::new(nginx).arg("-v"));
-    banner
-        .split("nginx/")
-        .nth(1)
-        .and_then(|rest| rest.split_whitespace().next())
-        .map_or_else(|| "nginx".to_string(), |v| format!("nginx {v}"))
-}
-
 #[test]
 fn nginx_reverse_proxy_in_front_of_broken_upstreams() {
     let nginx = require("nginx");
-    note_version(SOURCE, &version(&nginx));
+    note_banner_version(
+        SOURCE,
+        &output_of(Command::new(&nginx).arg("-v")),
+        "nginx/",
+        "nginx",
+    );
     let wd = workdir("nginx");
     let upstreams: Vec<_> = CASES.iter().map(|c| broken_upstream(c.0)).collect();
     // PHP-FPM that is not running: nginx's FastCGI pass to a port that refuses.

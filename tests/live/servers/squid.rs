@@ -4,7 +4,7 @@
 use culprit_core::Hop;
 use culprit_tests::{
     Broken, Case, Failures, Proc, WorkDir, broken_upstream, fetch_via_proxy, free_port, log_len,
-    note_version, output_of, require, spawn, workdir,
+    note_banner_version, output_of, require, spawn, workdir,
 };
 use std::path::Path;
 use std::process::Command;
@@ -51,15 +51,6 @@ fn expected(kind: Broken, status: u16, forward: bool) -> u16 {
     }
 }
 
-fn version(squid: &Path) -> String {
-    let banner = output_of(Command::new(squid).arg("-v"));
-    banner
-        .split("Version ")
-        .nth(1)
-        .and_then(|rest| rest.split_whitespace().next())
-        .map_or_else(|| "Squid".to_string(), |v| format!("Squid {v}"))
-}
-
 /// Starts Squid with `ports_and_peers` (http_port lines, peers and their access rules) and
 /// settings that keep every file in the work directory and every timeout short.
 fn start(squid: &Path, wd: &WorkDir, port: u16, ports_and_peers: &str) -> Proc {
@@ -104,7 +95,12 @@ dns_timeout 2 seconds
 #[test]
 fn squid_reverse_proxy_in_front_of_broken_servers() {
     let squid = require("squid");
-    note_version(SOURCE, &version(&squid));
+    note_banner_version(
+        SOURCE,
+        &output_of(Command::new(&squid).arg("-v")),
+        "Version ",
+        "Squid",
+    );
     let wd = workdir("squid-reverse");
     let upstreams: Vec<_> = CASES.iter().map(|c| broken_upstream(c.0)).collect();
     let port = free_port();
@@ -167,7 +163,12 @@ fn squid_reverse_proxy_in_front_of_broken_servers() {
 #[test]
 fn squid_forward_proxy_to_broken_servers() {
     let squid = require("squid");
-    note_version(SOURCE, &version(&squid));
+    note_banner_version(
+        SOURCE,
+        &output_of(Command::new(&squid).arg("-v")),
+        "Version ",
+        "Squid",
+    );
     let wd = workdir("squid-forward");
     let upstreams: Vec<_> = CASES.iter().map(|c| broken_upstream(c.0)).collect();
     let port = free_port();

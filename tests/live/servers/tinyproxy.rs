@@ -6,11 +6,10 @@
 //! with the built-in pages, one with Debian's page template, and one whose Allow list leaves
 //! the visitor out.
 
-use super::word_after;
 use culprit_core::Hop;
 use culprit_tests::{
     Broken, Case, Failures, Proc, WorkDir, broken_upstream, fetch, fetch_via_proxy, free_port,
-    note_version, output_of, require, spawn, wait_for_log, workdir,
+    note_banner_version, output_of, require, spawn, wait_for_log, workdir,
 };
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -71,9 +70,7 @@ ViaProxyName \"tinyproxy\"
 pub fn run() {
     let tinyproxy = require("tinyproxy");
     let banner = output_of(Command::new(&tinyproxy).arg("-v"));
-    let version = word_after(&banner, "tinyproxy ")
-        .map_or_else(|| "Tinyproxy".to_string(), |v| format!("Tinyproxy {v}"));
-    note_version(SOURCE, &version);
+    note_banner_version(SOURCE, &banner, "tinyproxy ", "Tinyproxy");
 
     let mut failures = Failures::new();
     let refused = broken_upstream(Broken::Refused);

@@ -6,10 +6,9 @@
 //! compiled JSPs) and CATALINA_HOME in the package; java is started directly, without the
 //! catalina.sh wrapper, so the guard holds the JVM's own PID.
 
-use super::word_after;
 use culprit_core::Hop;
 use culprit_tests::{
-    Case, Failures, fetch, free_port, note_version, output_of, require, spawn, wait_for_log,
+    Case, Failures, fetch, free_port, note_banner_version, output_of, require, spawn, wait_for_log,
     workdir,
 };
 use std::process::Command;
@@ -33,11 +32,7 @@ pub fn run() {
             .arg(format!("{HOME}/lib/catalina.jar"))
             .arg("org.apache.catalina.util.ServerInfo"),
     );
-    let version = word_after(&banner, "Apache Tomcat/").map_or_else(
-        || "Apache Tomcat".to_string(),
-        |v| format!("Apache Tomcat {v}"),
-    );
-    note_version(SOURCE, &version);
+    note_banner_version(SOURCE, &banner, "Apache Tomcat/", "Apache Tomcat");
     if !std::path::Path::new(HOME)
         .join("bin/bootstrap.jar")
         .is_file()

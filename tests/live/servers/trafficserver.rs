@@ -5,11 +5,10 @@
 //! directory (config, logs, runtime, cache) into the work directory. The error-page templates
 //! (`body_factory`) are copied from the package so the pages are the ones Debian ships.
 
-use super::word_after;
 use culprit_core::Hop;
 use culprit_tests::{
-    Broken, Case, Failures, broken_upstream, fetch, free_port, note_version, output_of, require,
-    spawn, wait_for_log, workdir,
+    Broken, Case, Failures, broken_upstream, fetch, free_port, note_banner_version, output_of,
+    require, spawn, wait_for_log, workdir,
 };
 use std::path::Path;
 use std::process::Command;
@@ -66,11 +65,7 @@ fn copy_templates(to: &Path) -> Result<(), String> {
 pub fn run() {
     let ts = require("traffic_server");
     let banner = output_of(Command::new(&ts).arg("--version"));
-    let version = word_after(&banner, "Traffic Server ").map_or_else(
-        || "Apache Traffic Server".to_string(),
-        |v| format!("Apache Traffic Server {v}"),
-    );
-    note_version(SOURCE, &version);
+    note_banner_version(SOURCE, &banner, "Traffic Server ", "Apache Traffic Server");
 
     let wd = workdir("trafficserver");
     let dir = wd.path().display().to_string();

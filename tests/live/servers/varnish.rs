@@ -2,8 +2,8 @@
 
 use culprit_core::Hop;
 use culprit_tests::{
-    Broken, Case, Failures, broken_upstream, free_port, note_version, output_of, require, spawn,
-    workdir,
+    Broken, Case, Failures, broken_upstream, free_port, note_banner_version, output_of, require,
+    spawn, workdir,
 };
 use std::path::Path;
 use std::process::Command;
@@ -39,18 +39,6 @@ const CASES: &[(Broken, u16, &str, &str)] = &[
     ),
 ];
 
-fn version(varnishd: &Path) -> String {
-    let banner = output_of(Command::new(varnishd).arg("-V"));
-    banner
-        .split("varnish-")
-        .nth(1)
-        .and_then(|rest| rest.split_whitespace().next())
-        .map_or_else(
-            || "Varnish Cache".to_string(),
-            |v| format!("Varnish Cache {v}"),
-        )
-}
-
 /// The transaction log (varnishlog, grouped by request) of the request for `url`.
 fn request_log(varnishlog: &Path, instance: &Path, url: &str) -> Result<String, String> {
     let deadline = Instant::now() + Duration::from_secs(5);
@@ -80,7 +68,12 @@ fn request_log(varnishlog: &Path, instance: &Path, url: &str) -> Result<String, 
 fn varnish_in_front_of_broken_backends() {
     let varnishd = require("varnishd");
     let varnishlog = require("varnishlog");
-    note_version(SOURCE, &version(&varnishd));
+    note_banner_version(
+        SOURCE,
+        &output_of(Command::new(&varnishd).arg("-V")),
+        "varnish-",
+        "Varnish Cache",
+    );
     let wd = workdir("varnish");
     let upstreams: Vec<_> = CASES.iter().map(|c| broken_upstream(c.0)).collect();
     let port = free_port();
