@@ -18,6 +18,9 @@ struct Matcher {
     owners: Vec<Vec<SignalRef>>,
     /// Header signals with an empty pattern: presence of a header.
     presence: Vec<SignalRef>,
+    /// For each rule: the index of its first signal in a flat list of all signals (plus
+    /// the total at the end), so a signal has one slot in [`Hits`].
+    first_signal: Vec<usize>,
 }
 
 fn matcher() -> &'static Matcher {
@@ -57,7 +60,15 @@ fn build() -> Matcher {
                 .build(&patterns)
         })
         .ok();
+    let mut first_signal = Vec::with_capacity(RULES.len() + 1);
+    let mut n = 0;
+    for r in RULES {
+        first_signal.push(n);
+        n += r.signals.len();
+    }
+    first_signal.push(n);
     Matcher {
+        first_signal,
         ac,
         owners,
         presence,
@@ -86,28 +97,22 @@ pub enum Region {
 /// Collects hits, once per signal.
 pub struct Hits {
     seen: Vec<bool>,
-    offsets: Vec<usize>,
+    first_signal: &'static [usize],
     pub list: Vec<Hit>,
 }
 
 impl Hits {
     pub fn new() -> Self {
-        let mut offsets = Vec::with_capacity(RULES.len() + 1);
-        let mut n = 0;
-        for r in RULES {
-            offsets.push(n);
-            n += r.signals.len();
-        }
-        offsets.push(n);
+        let first_signal = &matcher().first_signal;
         Hits {
-            seen: vec![false; n],
-            offsets,
+            seen: vec![false; first_signal.last().copied().unwrap_or(0)],
+            first_signal,
             list: Vec::new(),
         }
     }
 
     fn record(&mut self, signal: SignalRef, at: usize, found: &[u8], region: Region) {
-        let idx = self.offsets[signal.0 as usize] + signal.1 as usize;
+        let idx = self.first_signal[signal.0 as usize] + signal.1 as usize;
         if self.seen[idx] {
             return;
         }
