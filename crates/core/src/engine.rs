@@ -399,7 +399,7 @@ fn best(scores: &[Score], keep: impl Fn(usize, &Score) -> bool) -> Option<usize>
     best.map(|(i, _)| i)
 }
 
-fn source_of(rule: &Rule, confidence: f32) -> Source {
+pub(crate) fn source_of(rule: &Rule, confidence: f32) -> Source {
     Source {
         id: rule.id.to_string(),
         name: rule.name.to_string(),
@@ -681,7 +681,7 @@ fn line_numbers<'a>(body: &'a [u8], hits: &[Hit]) -> impl Fn(usize) -> usize + '
 }
 
 /// The failing hop, from what wrote the page, the status and the facts found.
-fn decide_hop(
+pub(crate) fn decide_hop(
     rule: Option<&Rule>,
     source: &Source,
     status: Option<u16>,

@@ -13,6 +13,7 @@ mod input;
 mod matcher;
 pub mod model;
 pub mod neterror;
+pub mod reference;
 pub mod rules;
 pub mod status;
 mod text;

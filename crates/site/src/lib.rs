@@ -1,0 +1,30 @@
+//! The explainer site: paste an error page, see who broke it; a reference page for every
+//! status and product the core knows. Pre-rendered at build time (`bin/prerender.rs`,
+//! feature `ssr`) and hydrated in the browser (feature `hydrate`). See `docs/site.md`.
+
+pub mod app;
+pub mod browser;
+pub mod gallery;
+pub mod layout;
+pub mod pages;
+pub mod route;
+
+pub use app::{App, AppProps};
+pub use route::Route;
+
+/// Hydrates the page the server sent.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen(start)]
+pub fn start() {
+    let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("app"))
+    else {
+        return;
+    };
+    let props = AppProps {
+        path: browser::path().into(),
+    };
+    yew::Renderer::<App>::with_root_and_props(root, props).hydrate();
+    browser::mark_hydrated();
+}
