@@ -1,6 +1,7 @@
 //! Installs what the tests need, and only what is missing: the wasm32 Rust target, rustfmt
 //! and clippy, and Debian packages (a browser with its WebDriver, and the web servers and
-//! proxies the live-server tests put in front of broken upstreams).
+//! proxies the live-server tests put in front of broken upstreams), Node.js and npm, and the
+//! npm packages in `package-lock.json` (`npm ci`).
 
 use crate::proc::{self, output, run};
 use std::path::Path;
@@ -29,7 +30,10 @@ const POLICY_RC_D: &str = "/usr/sbin/policy-rc.d";
 
 pub fn install() -> Result<(), String> {
     rust_parts()?;
-    apt_packages()
+    apt_packages()?;
+    // The site's build (wasm-opt) and end-to-end tests (playwright-core) run on Node.js.
+    crate::npm::ensure_node()?;
+    crate::npm::ensure_packages()
 }
 
 /// The wasm32 target, rustfmt and clippy, through rustup.

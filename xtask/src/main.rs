@@ -1,13 +1,21 @@
 //! Project automation for Culprit, run as `cargo xtask <command>`.
 //!
 //! - `cargo xtask test`: installs what the tests need, then runs every check CI runs.
-//! - `cargo xtask run`: builds Culprit and shows it working on a sample error page.
+//! - `cargo xtask run`: builds Culprit, shows the CLI on a sample error page, then serves the
+//!   explainer site on 127.0.0.1.
+//! - `cargo xtask build`: the site as static files in `target/dist/site/`.
+//! - `cargo xtask serve`: a small static server for that folder.
 //!
-//! Dependency-light on purpose: `std::process::Command` and hand-rolled argument parsing.
+//! `std::process::Command` and hand-rolled argument parsing; the only dependencies are the
+//! ones the site's build needs in-process (wasm-bindgen, gzip, brotli).
 
+mod icons;
 mod install;
+mod npm;
 mod proc;
 mod run;
+mod serve;
+mod site;
 mod test;
 
 use std::process::ExitCode;
@@ -17,7 +25,10 @@ cargo xtask: Culprit's project automation
 
 USAGE:
     cargo xtask test [OPTIONS]   install what the tests need, then run every check
-    cargo xtask run [OPTIONS]    build Culprit and run it on a sample error page
+    cargo xtask run [OPTIONS]    build Culprit, run the CLI on a sample error page, then
+                                 build the site and serve it on http://127.0.0.1:8080/
+    cargo xtask build [--dev]    build the site into target/dist/site/
+    cargo xtask serve [OPTIONS]  serve target/dist/site/ on 127.0.0.1
     cargo xtask help             print this help
 
 TEST STEPS, in order (names for --only / --skip):
@@ -29,6 +40,9 @@ TEST STEPS, in order (names for --only / --skip):
     test      cargo test --workspace   (includes the live-server tests, package culprit-tests)
     wasm      the core's test in headless Chromium:
               cargo test -p culprit-core --target wasm32-unknown-unknown --test wasm
+    site      cargo xtask build (release: wasm-opt, precompressed copies)
+    e2e       serves target/dist/site on a free port, then runs
+              node --test --test-concurrency=1 tests/e2e/   (headless Chromium)
 
 TEST OPTIONS:
     --no-install         skip the install step (same as --skip install)
@@ -37,12 +51,30 @@ TEST OPTIONS:
 
 RUN OPTIONS:
     --release            build the CLI with the release profile (slower to build)
+    --port N             serve the site on port N (default 8080, or a free one if taken)
     FILE                 diagnose FILE instead of the bundled sample
+
+BUILD OPTIONS:
+    --dev                skip wasm-opt (quicker; larger wasm)
+    The steps: npm ci if node_modules lacks wasm-opt; the app for wasm32 (profile
+    wasm-release, feature hydrate); wasm-bindgen --target web into pkg/; wasm-opt -Oz;
+    pre-render (cargo run -p culprit-site --features ssr --bin prerender -- DIST); copy
+    crates/site/static/, draw the PNG icons, fill in sw.js; write .gz and .br copies; print
+    the size table (also target/dist/site-sizes.json).
+
+SERVE OPTIONS:
+    --dir DIR            the folder to serve (default target/dist/site)
+    --port N             the port (0 picks a free one; default 8080, or a free one if taken)
+    --host 127.0.0.1     the only address it listens on
+    --log                one line per request on stderr
+    The first line printed is `serving http://127.0.0.1:PORT/`. Serves .br/.gz copies when
+    accepted, DIR/ as DIR/index.html (DIR redirects to DIR/), 404.html for what is missing,
+    and the headers in _headers (Content-Security-Policy, ...). Ctrl-C stops it.
 
 ENVIRONMENT:
     CHROMEDRIVER                 chromedriver to use (default /usr/bin/chromedriver)
     WASM_BINDGEN_TEST_TIMEOUT    seconds the browser test may take (default here 120)
-    CARGO_TARGET_DIR             honoured for every build
+    CARGO_TARGET_DIR             honoured for every build (the site goes to its dist/site)
 
 The test command stops at the first failing step with a non-zero exit.
 ";
@@ -56,6 +88,8 @@ fn main() -> ExitCode {
     let outcome = match command.as_str() {
         "test" => test::Options::parse(rest).and_then(|options| test::run(&options)),
         "run" => run::Options::parse(rest).and_then(|options| run::run(&options)),
+        "build" => site::Options::parse(rest).and_then(|options| site::build(&options).map(|_| ())),
+        "serve" => serve::Options::parse(rest).and_then(|options| serve::run(&options)),
         "help" | "-h" | "--help" => {
             print!("{HELP}");
             Ok(())

@@ -114,11 +114,54 @@ impl Counts {
         }
         found.then_some(counts)
     }
+
+    /// Reads one summary line of `node --test`: `ℹ pass 3`, `ℹ fail 0`, `ℹ skipped 1`
+    /// (spec reporter) or `# pass 3` (TAP). Other lines give `None`.
+    pub fn parse_node_line(line: &str) -> Option<Counts> {
+        let line = line.trim();
+        let rest = line
+            .strip_prefix("\u{2139} ")
+            .or_else(|| line.strip_prefix("# "))?;
+        let (word, number) = rest.split_once(' ')?;
+        let number = number.trim().parse::<u64>().ok()?;
+        let mut counts = Counts::default();
+        match word {
+            "pass" => counts.passed = number,
+            "fail" => counts.failed = number,
+            "skipped" | "todo" => counts.ignored = number,
+            _ => return None,
+        }
+        Some(counts)
+    }
+}
+
+/// A child process stopped (by its PID, through `Child::kill`) and reaped when this is
+/// dropped, whatever happened in between.
+pub struct ChildGuard(pub std::process::Child);
+
+impl Drop for ChildGuard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 /// Runs a test command, streaming its output as it comes, and adds up the test counts it
 /// prints. Errors if it cannot start or exits non-zero.
 pub fn run_tests(command: &mut Command) -> Result<Counts, String> {
+    run_counting(command, Counts::parse_line)
+}
+
+/// Like `run_tests`, for `node --test`: reads its closing summary (`ℹ pass 3` with the spec
+/// reporter, `# pass 3` with TAP).
+pub fn run_node_tests(command: &mut Command) -> Result<Counts, String> {
+    run_counting(command, Counts::parse_node_line)
+}
+
+fn run_counting(
+    command: &mut Command,
+    mut parse: impl FnMut(&str) -> Option<Counts>,
+) -> Result<Counts, String> {
     let line = describe(command);
     println!("$ {line}");
     flush();
@@ -139,7 +182,7 @@ pub fn run_tests(command: &mut Command) -> Result<Counts, String> {
                     // A closed stdout (e.g. `| head`) must not stop the tests.
                     let _ = out.write_all(&buffer);
                     let _ = out.flush();
-                    if let Some(found) = Counts::parse_line(&String::from_utf8_lossy(&buffer)) {
+                    if let Some(found) = parse(&String::from_utf8_lossy(&buffer)) {
                         counts.add(found);
                     }
                 }
@@ -221,6 +264,19 @@ mod tests {
         );
         assert_eq!(Counts::parse_line("test foo ... ok"), None);
         assert_eq!(Counts::parse_line("running 3 tests"), None);
+    }
+
+    #[test]
+    fn reads_node_test_summaries() {
+        let pass = Counts::parse_node_line("\u{2139} pass 12\n");
+        assert_eq!(pass.map(|c| c.passed), Some(12));
+        let fail = Counts::parse_node_line("# fail 2");
+        assert_eq!(fail.map(|c| c.failed), Some(2));
+        let skipped = Counts::parse_node_line("\u{2139} skipped 1");
+        assert_eq!(skipped.map(|c| c.ignored), Some(1));
+        assert_eq!(Counts::parse_node_line("\u{2139} tests 15"), None);
+        assert_eq!(Counts::parse_node_line("# Subtest: pass 3"), None);
+        assert_eq!(Counts::parse_node_line("ok 1 - pass 3"), None);
     }
 
     #[test]

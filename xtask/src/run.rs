@@ -1,8 +1,7 @@
-//! `cargo xtask run`: builds Culprit and shows it working.
-//!
-//! Today that is the CLI on a sample error page. The pipeline is a list of steps so the
-//! front ends slot in when they exist: build the site and the extension (wasm), serve the
-//! site on localhost, print the unpacked extension's path.
+//! `cargo xtask run`: builds Culprit and shows it working: the CLI on a sample error page,
+//! then the explainer site, built (release) and served on 127.0.0.1 until Ctrl-C. The
+//! browser extension slots in here when it exists (its unpacked folder will be
+//! `target/dist/extension`).
 
 use crate::proc::{banner, cargo, human, run as run_command, target_dir, workspace_root};
 use std::path::{Path, PathBuf};
@@ -15,6 +14,8 @@ pub struct Options {
     pub release: bool,
     /// Diagnose this file instead of the bundled sample.
     pub file: Option<PathBuf>,
+    /// Serve the site on this port (default: 8080, or a free one if taken).
+    pub port: Option<u16>,
 }
 
 impl Options {
@@ -24,9 +25,19 @@ impl Options {
             std::process::exit(0);
         }
         let mut options = Options::default();
-        for arg in args {
+        let mut args = args.iter();
+        while let Some(arg) = args.next() {
             match arg.as_str() {
                 "--release" => options.release = true,
+                "--port" => {
+                    let value = args
+                        .next()
+                        .ok_or_else(|| "--port needs a number, e.g. --port 8081".to_string())?;
+                    options.port = Some(crate::serve::parse_port(value)?);
+                }
+                port if port.starts_with("--port=") => {
+                    options.port = Some(crate::serve::parse_port(&port["--port=".len()..])?);
+                }
                 flag if flag.starts_with('-') => {
                     return Err(format!(
                         "unknown option `{flag}` for `cargo xtask run`; see `cargo xtask help`"
@@ -60,9 +71,32 @@ pub fn run(options: &Options) -> Result<(), String> {
     };
     demo(&built, &sample)?;
     usage(&built);
+
+    let dist = crate::site::build(&crate::site::Options::default())?;
+    // Bind before saying anything, so the address printed is the one that answers.
+    let listener = crate::serve::bind(options.port)?;
+    let port = listener
+        .local_addr()
+        .map_err(|e| format!("could not read the listening address: {e}"))?
+        .port();
+    let url = format!("http://127.0.0.1:{port}/");
+    let rule = "=".repeat(64);
     println!();
-    println!("xtask run: done in {}", human(started.elapsed()));
-    Ok(())
+    println!("{rule}");
+    println!("  The explainer site:  {url}");
+    println!(
+        "  (static files in {}; any static host can serve them)",
+        shown(&dist)
+    );
+    println!("  The browser extension is not part of this release yet; its unpacked folder");
+    println!("  will be target/dist/extension.");
+    println!(
+        "  Built and ready in {}. Ctrl-C stops the server.",
+        human(started.elapsed())
+    );
+    println!("{rule}");
+    println!();
+    crate::serve::serve(listener, &dist, true)
 }
 
 /// Builds everything `run` shows (today: the CLI).
@@ -213,9 +247,13 @@ mod tests {
             parse(&["--release", "x.html"]),
             Ok(Options {
                 release: true,
-                file: Some(PathBuf::from("x.html"))
+                file: Some(PathBuf::from("x.html")),
+                port: None
             })
         );
+        assert_eq!(parse(&["--port", "9000"]).map(|o| o.port), Ok(Some(9000)));
+        assert_eq!(parse(&["--port=0"]).map(|o| o.port), Ok(Some(0)));
+        assert!(parse(&["--port"]).is_err());
         assert!(parse(&["a", "b"]).is_err());
         assert!(parse(&["--nope"]).is_err());
     }

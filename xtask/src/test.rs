@@ -1,8 +1,14 @@
 //! `cargo xtask test`: every check, in order, stopping at the first failure.
 
 use crate::install::{self, WASM_TARGET};
-use crate::proc::{self, Counts, banner, cargo, human, run as run_command, run_tests, target_dir};
+use crate::proc::{
+    self, ChildGuard, Counts, banner, cargo, human, run as run_command, run_node_tests, run_tests,
+    target_dir, workspace_root,
+};
+use crate::site;
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -12,15 +18,19 @@ pub enum Step {
     Clippy,
     Test,
     Wasm,
+    Site,
+    E2e,
 }
 
 impl Step {
-    const ALL: [Step; 5] = [
+    const ALL: [Step; 7] = [
         Step::Install,
         Step::Fmt,
         Step::Clippy,
         Step::Test,
         Step::Wasm,
+        Step::Site,
+        Step::E2e,
     ];
 
     fn name(self) -> &'static str {
@@ -30,6 +40,8 @@ impl Step {
             Step::Clippy => "clippy",
             Step::Test => "test",
             Step::Wasm => "wasm",
+            Step::Site => "site",
+            Step::E2e => "e2e",
         }
     }
 
@@ -115,6 +127,8 @@ pub fn run(options: &Options) -> Result<(), String> {
             ])),
             Step::Test => run_tests(&mut cargo(["test", "--workspace"])).map(|c| counts.add(c)),
             Step::Wasm => wasm().map(|c| counts.add(c)),
+            Step::Site => site::build(&site::Options::default()).map(|_| ()),
+            Step::E2e => e2e().map(|c| counts.add(c)),
         };
         let took = step_started.elapsed();
         timings.push((step, took));
@@ -213,6 +227,83 @@ fn wasm() -> Result<Counts, String> {
     })();
     let _ = std::fs::remove_dir_all(&profile);
     result
+}
+
+/// The site's end-to-end tests (`tests/e2e/`, node:test + playwright-core in headless
+/// Chromium) against the built site, served by `cargo xtask serve` on a free port.
+fn e2e() -> Result<Counts, String> {
+    let dist = site::dist_dir();
+    if !dist.join("index.html").is_file() {
+        return Err(format!(
+            "{} has no built site: run the `site` step first (cargo xtask build)",
+            dist.display()
+        ));
+    }
+    crate::npm::ensure_packages()?;
+    if proc::which("node").is_none() {
+        return Err("node is not on PATH: run the install step (cargo xtask test)".to_string());
+    }
+    let (server, url) = start_server(&dist)?;
+    let mut node = Command::new("node");
+    node.args([
+        "--test",
+        "--test-concurrency=1",
+        "--test-reporter=spec",
+        "tests/e2e/",
+    ])
+    .current_dir(workspace_root())
+    .env("CULPRIT_SITE_URL", &url)
+    .env("CULPRIT_DIST", &dist);
+    let result = run_node_tests(&mut node);
+    // Stops the server (by its PID), also when the tests failed.
+    drop(server);
+    result
+}
+
+/// Starts `xtask serve --port 0` over `dist` as a child process and reads its URL from the
+/// first line it prints.
+fn start_server(dist: &Path) -> Result<(ChildGuard, String), String> {
+    let exe = std::env::current_exe()
+        .map_err(|e| format!("could not find the running xtask binary: {e}"))?;
+    let mut command = Command::new(exe);
+    command
+        .args(["serve", "--port", "0", "--dir"])
+        .arg(dist)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped());
+    println!("$ {}", proc::describe(&command));
+    let mut guard = ChildGuard(
+        command
+            .spawn()
+            .map_err(|e| format!("could not start the site server: {e}"))?,
+    );
+    let stdout = guard
+        .0
+        .stdout
+        .take()
+        .ok_or_else(|| "the site server's output is not connected".to_string())?;
+    let mut reader = BufReader::new(stdout);
+    let mut first = String::new();
+    reader
+        .read_line(&mut first)
+        .map_err(|e| format!("could not read the site server's first line: {e}"))?;
+    let url = first
+        .trim()
+        .strip_prefix("serving ")
+        .filter(|u| u.starts_with("http://127.0.0.1:"))
+        .map(str::to_string)
+        .ok_or_else(|| {
+            format!(
+                "the site server did not start (it printed `{}` instead of `serving URL`)",
+                first.trim()
+            )
+        })?;
+    println!("site server: pid {}, {url}", guard.0.id());
+    // Keep reading (and dropping) whatever else it prints, so it never blocks on a full pipe.
+    std::thread::spawn(move || {
+        let _ = std::io::copy(&mut reader.take(u64::MAX), &mut std::io::sink());
+    });
+    Ok((guard, url))
 }
 
 /// Builds `wasm-bindgen-test-runner` (a bin of this package, feature `wasm-runner`) and
@@ -322,7 +413,14 @@ mod tests {
         assert_eq!(parse(&[]), Ok(Step::ALL.to_vec()));
         assert_eq!(
             parse(&["--no-install"]),
-            Ok(vec![Step::Fmt, Step::Clippy, Step::Test, Step::Wasm])
+            Ok(vec![
+                Step::Fmt,
+                Step::Clippy,
+                Step::Test,
+                Step::Wasm,
+                Step::Site,
+                Step::E2e
+            ])
         );
         assert_eq!(parse(&["--only", "wasm"]), Ok(vec![Step::Wasm]));
         assert_eq!(
@@ -330,7 +428,7 @@ mod tests {
             Ok(vec![Step::Fmt, Step::Clippy])
         );
         assert_eq!(
-            parse(&["--skip", "wasm", "--skip", "install"]),
+            parse(&["--skip", "wasm,site,e2e", "--skip", "install"]),
             Ok(vec![Step::Fmt, Step::Clippy, Step::Test])
         );
         assert!(parse(&["--only", "nope"]).is_err());
