@@ -125,35 +125,50 @@ let warmPage;
 let warmCtx;
 
 test(`(b) navigation start to first diagnosis of a pasted 10 KB page, cold cache: ≤ ${BUDGET_FIRST_DIAGNOSIS_MS} ms after the debounce`, { timeout: 60_000 }, async (t) => {
+  const text = paddedPage(10 * KB, 'b');
   warmCtx = await newContext(browser);
-  await warmCtx.addInitScript(() => {
-    window.__e2eT = { hydrated: null, input: null, answer: null };
+  // The paste arrives as soon as the page says it has hydrated (html[data-hydrated]): the
+  // page itself dispatches it, so no test-runner latency is counted and nothing the page
+  // still does after hydration is hidden.
+  await warmCtx.addInitScript((text) => {
+    window.__e2eT = { hydrated: null, input: null, answer: null, longTasks: [] };
+    try {
+      new PerformanceObserver((l) => {
+        for (const e of l.getEntries()) window.__e2eT.longTasks.push([Math.round(e.startTime), Math.round(e.duration)]);
+      }).observe({ type: 'longtask', buffered: true });
+    } catch {}
     const mark = () => {
       const T = window.__e2eT;
-      if (T.hydrated === null && document.documentElement.hasAttribute('data-hydrated')) T.hydrated = performance.now();
+      if (T.hydrated === null && document.documentElement.hasAttribute('data-hydrated')) {
+        T.hydrated = performance.now();
+        // As the next task: data-hydrated is set a little before Yew's hydration has run
+        // (diagnose.test.mjs checks that separately).
+        setTimeout(() => {
+          const ta = document.querySelector('#paste');
+          if (!ta) return;
+          ta.focus();
+          ta.value = text;
+          T.input = performance.now();
+          ta.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+        }, 0);
+      }
       if (T.input !== null && T.answer === null && document.querySelector('#answer[data-source-id]')) T.answer = performance.now();
     };
     window.__e2eObserver = new MutationObserver(mark);
     window.__e2eObserver.observe(document, { subtree: true, childList: true, attributes: true });
-    document.addEventListener('input', () => {
-      window.__e2eT.input ??= performance.now();
-    }, true);
-  });
+  }, text);
   warmPage = await warmCtx.newPage();
-  const text = paddedPage(10 * KB, 'b');
   await warmPage.goto(url('/'), { waitUntil: 'commit' });
   await waitHydrated(warmPage);
-  await pasteAtOnce(warmPage, text);
-  const got = await waitForAnswer(warmPage, text, { label: '10 KB page' });
+  const got = await waitForAnswer(warmPage, text, { label: '10 KB page pasted at hydration' });
   assert.equal(got.source, 'cloudflare');
   const debounce = await debounceMs(warmPage);
   const T = await warmPage.evaluate(() => window.__e2eT);
   assert.ok(T.hydrated !== null && T.input !== null && T.answer !== null, `missing marks: ${JSON.stringify(T)}`);
-  const harness = Math.max(0, T.input - T.hydrated);
-  const firstDiagnosis = T.answer - debounce - harness;
-  say(t, `hydrated at ${T.hydrated.toFixed(0)} ms, paste at ${T.input.toFixed(0)} ms, answer at ${T.answer.toFixed(0)} ms, debounce ${debounce} ms`);
-  say(t, `first diagnosis of a 10 KB page, cold: ${firstDiagnosis.toFixed(0)} ms (answer − debounce − ${harness.toFixed(0)} ms the test took to paste after hydration)`);
-  assert.ok(firstDiagnosis <= BUDGET_FIRST_DIAGNOSIS_MS, `first diagnosis took ${firstDiagnosis.toFixed(0)} ms, over ${BUDGET_FIRST_DIAGNOSIS_MS} ms`);
+  const firstDiagnosis = T.answer - debounce;
+  say(t, `hydrated at ${T.hydrated.toFixed(0)} ms, pasted at ${T.input.toFixed(0)} ms, answer at ${T.answer.toFixed(0)} ms, debounce ${debounce} ms; long tasks [start, ms]: ${JSON.stringify(T.longTasks)}`);
+  say(t, `navigation start to first diagnosis of a 10 KB page, cold: ${firstDiagnosis.toFixed(0)} ms (answer − debounce)`);
+  assert.ok(firstDiagnosis <= BUDGET_FIRST_DIAGNOSIS_MS, `first diagnosis at ${firstDiagnosis.toFixed(0)} ms after navigation start (debounce deducted), over ${BUDGET_FIRST_DIAGNOSIS_MS} ms; long tasks: ${JSON.stringify(T.longTasks)}`);
 });
 
 /** Pastes `text` into the warm page and returns the page's own measure of the diagnosis. */

@@ -114,6 +114,32 @@ for (const fx of TABLE) {
   });
 }
 
+test('a paste the moment html[data-hydrated] appears is diagnosed (hydration really is done)', async () => {
+  const ctx = await newContext(browser);
+  try {
+    const text = fixture('nginx/live-upstream-refused').text;
+    await ctx.addInitScript((text) => {
+      new MutationObserver((_, o) => {
+        if (!document.documentElement.hasAttribute('data-hydrated')) return;
+        o.disconnect();
+        const ta = document.querySelector('#paste');
+        ta.value = text;
+        ta.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+      }).observe(document.documentElement, { attributes: true });
+    }, text);
+    const p = await ctx.newPage();
+    await p.goto(url('/'), { waitUntil: 'load' });
+    const got = await waitForAnswer(p, text, { label: 'a paste made when data-hydrated was set', timeout: 5_000 }).catch((e) => e);
+    assert.ok(
+      !(got instanceof Error),
+      'an input event dispatched when html[data-hydrated] was set was lost: the attribute is set ' +
+        'before the page listens (docs/site.md: "set once the wasm has hydrated the page")',
+    );
+  } finally {
+    await ctx.close();
+  }
+});
+
 test('keyboard.insertText (an input event as a paste makes) diagnoses', async () => {
   const fx = fixture('cloudflare/523-origin-unreachable');
   await gotoHome(page);
@@ -163,7 +189,7 @@ test('button#paste-clipboard diagnoses what the clipboard holds', async () => {
   assertMatchesSidecar(await waitForAnswer(page, fx.text, { label: `${fx.id} (clipboard button)` }), fx);
 });
 
-test('typing is debounced: the answer comes once typing stops, without pressing anything', async () => {
+test('typing is debounced: no answer sooner than the debounce after a key, and one comes without pressing anything', async () => {
   await gotoHome(page);
   const debounce = await debounceMs(page);
   assert.ok(debounce > 0 && debounce <= 1000, `data-debounce-ms=${debounce} is not a debounce`);
@@ -186,13 +212,16 @@ test('typing is debounced: the answer comes once typing stops, without pressing 
   await waitForAnswer(page, typed, { label: 'typed text', allowError: true });
   const t = await page.evaluate(() => window.__e2e);
   assert.equal(t.keys.length, typed.length, 'not every key made an input event');
-  const last = t.keys.at(-1);
   assert.ok(t.answerAt !== null, 'no #answer appeared after typing');
+  // Whatever the pace of typing on a busy machine, the first answer comes no sooner than the
+  // debounce after the key before it (a page diagnosing on every key answers within ms).
+  const keyBefore = t.keys.filter((k) => k <= t.answerAt).at(-1);
+  const gap = t.answerAt - keyBefore;
   assert.ok(
-    t.answerAt >= last + debounce * 0.5,
-    `#answer appeared ${(t.answerAt - last).toFixed(0)} ms after the last key, before the ` +
-      `${debounce} ms debounce ran out: typing is not debounced (first key at ` +
-      `${(t.keys[0] - last).toFixed(0)} ms)`,
+    gap >= debounce * 0.9,
+    `#answer appeared ${gap.toFixed(0)} ms after a key, before the ${debounce} ms debounce ran out: ` +
+      `typing is not debounced (keys at ${JSON.stringify(t.keys.map((k) => Math.round(k - t.keys[0])))} ms, ` +
+      `answer at ${Math.round(t.answerAt - t.keys[0])} ms)`,
   );
 });
 

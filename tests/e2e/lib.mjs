@@ -374,3 +374,20 @@ export async function poll(fn, { timeout = 5_000, interval = 50, message = 'cond
     await sleep(interval);
   }
 }
+
+/**
+ * Runs `fn(item, index, worker)` over `items` with at most `limit` at a time (`worker` is
+ * 0..limit-1 and never runs two items at once); results in order.
+ */
+export async function mapLimit(items, limit, fn) {
+  const out = new Array(items.length);
+  let next = 0;
+  const worker = async (w) => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i], i, w);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, (_, w) => worker(w)));
+  return out;
+}

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import {
   test, assert, launch, newContext, guardContext, noForeignRequestsTest, gotoHome, pasteAndWait,
-  within, fixture, poll, readRoutes, seenRequests, url, DIST, ORIGIN,
+  within, fixture, poll, waitHydrated, readRoutes, seenRequests, url, DIST, ORIGIN,
 } from './lib.mjs';
 
 let browser;
@@ -103,11 +103,43 @@ test('the CSP is in force in the browser (an inline script is refused)', async (
   assert.equal(ran, false, 'an inline script ran: the CSP does not forbid it');
 });
 
-test('no page references a resource on another origin', { timeout: 120_000 }, async () => {
+test('no served page names a resource on another origin (every page\'s HTML)', async () => {
+  const problems = [];
+  for (const route of [...pages, '/404.html']) {
+    const html = await (await fetch(url(route))).text();
+    // Attributes that make the browser load something (links to other sites are fine).
+    for (const m of html.matchAll(/<(\w+)\b[^>]*?\s(src|srcset|poster|data|action|formaction|href)\s*=\s*["']?([^"'\s>]+)[^>]*>/gi)) {
+      const [tag, el, attr, value] = m;
+      if (attr.toLowerCase() === 'href') {
+        if (el.toLowerCase() === 'a') continue;
+        const rel = /\srel\s*=\s*["']?([^"'>]+)/i.exec(tag)?.[1]?.toLowerCase() ?? '';
+        if (el.toLowerCase() === 'link' && /^(canonical|alternate|author|license|help|me)$/.test(rel)) continue;
+      }
+      for (const v of attr.toLowerCase() === 'srcset' ? value.split(',').map((x) => x.trim().split(/\s+/)[0]) : [value]) {
+        let u;
+        try {
+          u = new URL(v.replace(/&amp;/g, '&'), url(route));
+        } catch {
+          continue;
+        }
+        if (/^https?:$/.test(u.protocol) && u.origin !== ORIGIN) problems.push(`${route}: <${el} ${attr}=${v}>`);
+      }
+    }
+    for (const m of html.matchAll(/@import\s+(?:url\()?["']?((?:https?:)?\/\/[^"')\s]+)|url\(\s*["']?((?:https?:)?\/\/[^"')\s]+)/gi)) {
+      problems.push(`${route}: css ${m[1] ?? m[2]}`);
+    }
+  }
+  assert.deepEqual(problems, [], problems.join('\n'));
+});
+
+test('no live page (after hydration and a diagnosis) references a resource on another origin', async () => {
   const p = await context.newPage();
   const problems = [];
-  for (const route of pages) {
+  const fx = fixture('cloudflare/502-nginx-behind-cloudflare');
+  for (const route of ['/', '/status/502/', '/source/cloudflare/', '/compare/500-502-503-504/', '/faq/', '/privacy/']) {
     await p.goto(url(route), { waitUntil: 'load' });
+    await waitHydrated(p);
+    if (route === '/') await pasteAndWait(p, fx.text, { label: fx.id });
     const found = await p.evaluate((origin) => {
       const out = [];
       const foreign = (u) => {

@@ -6,7 +6,7 @@ import { before, after } from 'node:test';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  test, assert, launch, newContext, noForeignRequestsTest, waitHydrated, collectErrors, readRoutes,
+  test, assert, launch, newContext, noForeignRequestsTest, waitHydrated, collectErrors, readRoutes, mapLimit,
   url, DIST, ORIGIN,
 } from './lib.mjs';
 
@@ -51,14 +51,17 @@ test('sitemap.xml and routes.txt list the same pages', () => {
   assert.deepEqual(inRoutesNotSitemap, [], 'routes.txt pages missing from sitemap.xml');
 });
 
-test('with JavaScript off, every page has status 200, h1, title, description and canonical', { timeout: 180_000 }, async () => {
-  const page = await noJs.newPage();
+test('with JavaScript off, every page has status 200, one h1, title, description and canonical', { timeout: 120_000 }, async () => {
   const problems = [];
-  for (const route of pages.filter(isPage)) {
+  const titles = new Map();
+  const descriptions = new Map();
+  const tabs = await Promise.all([1, 2, 3, 4].map(() => noJs.newPage()));
+  await mapLimit(pages.filter(isPage), tabs.length, async (route, _i, w) => {
+    const page = tabs[w];
     const res = await page.goto(url(route), { waitUntil: 'domcontentloaded', timeout: 15_000 });
     if (res?.status() !== 200) {
       problems.push(`${route}: status ${res?.status()}`);
-      continue;
+      return;
     }
     const facts = await page.evaluate(() => ({
       h1: [...document.querySelectorAll('h1')].map((h) => h.textContent.trim()),
@@ -75,42 +78,38 @@ test('with JavaScript off, every page has status 200, h1, title, description and
     else if (new URL(facts.canonical, url(route)).pathname !== route) {
       problems.push(`${route}: canonical ${facts.canonical}`);
     }
+    titles.set(facts.title, [...(titles.get(facts.title) ?? []), route]);
+    descriptions.set(facts.description, [...(descriptions.get(facts.description) ?? []), route]);
+  });
+  // Each page is its own: no two share a title or a description.
+  for (const [what, map] of [['title', titles], ['description', descriptions]]) {
+    for (const [text, rs] of map) if (rs.length > 1) problems.push(`${rs.join(', ')} share the ${what} ${JSON.stringify(text)}`);
   }
-  await page.close();
+  await Promise.all(tabs.map((t) => t.close()));
   assert.deepEqual(problems, [], problems.join('\n'));
 });
 
-test('every page title and description is its own', async () => {
-  const page = await noJs.newPage();
-  const titles = new Map();
-  for (const route of pages.filter(isPage)) {
-    await page.goto(url(route), { waitUntil: 'domcontentloaded', timeout: 15_000 });
-    const t = await page.title();
-    titles.set(t, [...(titles.get(t) ?? []), route]);
-  }
-  await page.close();
-  const dupes = [...titles].filter(([, rs]) => rs.length > 1);
-  assert.deepEqual(dupes, [], `pages share a title: ${JSON.stringify(dupes)}`);
-});
-
 test('with JavaScript on, every page hydrates without console errors', { timeout: 180_000 }, async () => {
-  const page = await withJs.newPage();
-  const errors = collectErrors(page);
   const problems = [];
-  for (const route of pages.filter(isPage)) {
+  const tabs = await Promise.all([1, 2, 3].map(async () => {
+    const page = await withJs.newPage();
+    return { page, errors: collectErrors(page) };
+  }));
+  await mapLimit(pages.filter(isPage), tabs.length, async (route, _i, w) => {
+    const { page, errors } = tabs[w];
     errors.length = 0;
-    const res = await page.goto(url(route), { waitUntil: 'load', timeout: 15_000 });
+    const res = await page.goto(url(route), { waitUntil: 'load', timeout: 20_000 });
     if (res?.status() !== 200) problems.push(`${route}: status ${res?.status()}`);
     try {
-      await waitHydrated(page, 10_000);
+      await waitHydrated(page, 15_000);
     } catch (e) {
       problems.push(`${route}: ${e.message}`);
     }
     const h1 = (await page.textContent('h1').catch(() => null))?.trim();
     if (!h1) problems.push(`${route}: no h1 after hydration`);
     if (errors.length) problems.push(`${route}: ${errors.join(' | ')}`);
-  }
-  await page.close();
+  });
+  await Promise.all(tabs.map((t) => t.page.close()));
   assert.deepEqual(problems, [], problems.join('\n'));
 });
 

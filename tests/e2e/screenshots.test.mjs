@@ -58,51 +58,54 @@ const overflow = (p) =>
       .map((el) => `${el.localName}${el.id ? `#${el.id}` : ''}${el.className && typeof el.className === 'string' ? `.${el.className.split(' ').join('.')}` : ''}`),
   }));
 
-for (const scheme of ['light', 'dark']) {
-  for (const [w, h] of [[390, 844], [1366, 900]]) {
-    test(`screenshots ${w}x${h} ${scheme}`, { timeout: 90_000 }, async () => {
-      const ctx = await newContext(browser, {
-        viewport: { width: w, height: h },
-        colorScheme: scheme,
-        deviceScaleFactor: 1,
-        isMobile: w < 500,
-        hasTouch: w < 500,
-      });
-      const problems = [];
-      try {
-        const p = await ctx.newPage();
-        let background;
-        for (const [name, reach] of Object.entries(STATES)) {
-          await reach(p);
-          await p.evaluate(() => document.fonts.ready);
+const lum = (rgb) => {
+  const [r, g, b] = (rgb.match(/\d+(\.\d+)?/g) ?? []).map(Number);
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+};
+const pageBackground = (p) =>
+  p.evaluate(() => {
+    for (const el of [document.body, document.documentElement]) {
+      const c = getComputedStyle(el).backgroundColor;
+      if (c && c !== 'transparent' && !/rgba\(.*,\s*0\)$/.test(c)) return c;
+    }
+    return 'rgb(255, 255, 255)';
+  });
+
+for (const [w, h] of [[390, 844], [1366, 900]]) {
+  test(`screenshots ${w}x${h}, light and dark`, { timeout: 90_000 }, async () => {
+    const ctx = await newContext(browser, {
+      viewport: { width: w, height: h },
+      deviceScaleFactor: 1,
+      isMobile: w < 500,
+      hasTouch: w < 500,
+    });
+    const problems = [];
+    try {
+      const p = await ctx.newPage();
+      for (const [name, reach] of Object.entries(STATES)) {
+        await p.emulateMedia({ colorScheme: 'light' });
+        await reach(p);
+        await p.evaluate(() => document.fonts.ready);
+        for (const scheme of ['light', 'dark']) {
+          await p.emulateMedia({ colorScheme: scheme });
           const file = join(screenshotDir(), `${name}-${w}x${h}-${scheme}.png`);
           await p.screenshot({ path: file, fullPage: true, animations: 'disabled', caret: 'hide' });
           assert.ok(statSync(file).size > 1000, `${file} is (nearly) empty`);
-          const o = await overflow(p);
-          if (w <= 390 && o.scrollWidth > o.innerWidth) {
-            problems.push(`${name} at ${w}px: scrollWidth ${o.scrollWidth} > ${o.innerWidth} (${o.wide.join(', ')})`);
-          }
-          background ??= await p.evaluate(() => {
-            for (const el of [document.body, document.documentElement]) {
-              const c = getComputedStyle(el).backgroundColor;
-              if (c && c !== 'transparent' && !/rgba\(.*,\s*0\)$/.test(c)) return c;
-            }
-            return 'rgb(255, 255, 255)';
-          });
+          // The page follows prefers-color-scheme.
+          const bg = await pageBackground(p);
+          if (scheme === 'dark' && lum(bg) >= 128) problems.push(`${name}: dark scheme, but the background is ${bg}`);
+          if (scheme === 'light' && lum(bg) < 128) problems.push(`${name}: light scheme, but the background is ${bg}`);
         }
-        // Dark and light differ: the page follows prefers-color-scheme.
-        const lum = (rgb) => {
-          const [r, g, b] = (rgb.match(/\d+(\.\d+)?/g) ?? []).map(Number);
-          return 0.2126 * r + 0.7152 * g + 0.0722 * b;
-        };
-        if (scheme === 'dark') assert.ok(lum(background) < 128, `dark scheme, but the body background is ${background}`);
-        else assert.ok(lum(background) >= 128, `light scheme, but the body background is ${background}`);
-      } finally {
-        await ctx.close();
+        const o = await overflow(p);
+        if (w <= 390 && o.scrollWidth > o.innerWidth) {
+          problems.push(`${name} at ${w}px: scrollWidth ${o.scrollWidth} > ${o.innerWidth} (${o.wide.join(', ')})`);
+        }
       }
-      assert.deepEqual(problems, [], problems.join('\n'));
-    });
-  }
+    } finally {
+      await ctx.close();
+    }
+    assert.deepEqual(problems, [], problems.join('\n'));
+  });
 }
 
 test('no horizontal overflow at 320 px', { timeout: 60_000 }, async () => {

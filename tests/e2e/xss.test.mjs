@@ -113,19 +113,22 @@ const CARRIERS = {
 };
 const CARRIER_NAMES = Object.keys(CARRIERS);
 
-// Each payload alone (as copied text) and inside one carrier, rotating through the carriers;
-// then all payloads at once inside every carrier.
+// Each payload alone (read as copied text); then all payloads at once, each with its own
+// number, inside every carrier (and reopened from a share link).
 const CASES = [];
 FAMILIES.forEach(([family, make], i) => {
-  const n = i + 1;
-  CASES.push({ name: `#${n} ${family}, alone`, input: make(n) });
-  const carrier = CARRIER_NAMES[i % CARRIER_NAMES.length];
-  CASES.push({ name: `#${n} ${family}, in ${carrier}`, input: CARRIERS[carrier](make(n)) });
+  CASES.push({ name: `#${i + 1} ${family}, alone`, input: make(i + 1) });
 });
 for (const carrier of CARRIER_NAMES) {
   const all = FAMILIES.map(([, make], i) => make(100 + i)).join(carrier === 'log' ? ' ' : '\n');
-  CASES.push({ name: `all payloads in ${carrier}`, input: CARRIERS[carrier](all), share: true });
+  CASES.push({ name: `all payloads (xss(100..${99 + FAMILIES.length})) in ${carrier}`, input: CARRIERS[carrier](all), share: true });
 }
+// One payload per carrier on its own too, so a carrier that only breaks with one payload shows.
+FAMILIES.forEach(([family, make], i) => {
+  if (i % 5 !== 1) return;
+  const carrier = CARRIER_NAMES[Math.floor(i / 5) % CARRIER_NAMES.length];
+  CASES.push({ name: `#${i + 1} ${family}, in ${carrier}`, input: CARRIERS[carrier](make(i + 1)) });
+});
 
 let browser;
 let context;
