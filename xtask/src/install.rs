@@ -36,22 +36,28 @@ pub fn install() -> Result<(), String> {
     crate::npm::ensure_packages()
 }
 
-/// The wasm32 target, rustfmt and clippy, through rustup.
-fn rust_parts() -> Result<(), String> {
-    let have_rustup = proc::which("rustup").is_some();
+/// The wasm32 target through rustup, when it is missing (the site's build needs it too).
+pub fn wasm_target() -> Result<(), String> {
     let installed =
         output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
     let has_target = installed.lines().any(|l| l.trim() == WASM_TARGET) || sysroot_has_target();
     if has_target {
         println!("rust target {WASM_TARGET}: present");
-    } else if have_rustup {
-        run(Command::new("rustup").args(["target", "add", WASM_TARGET]))?;
+        Ok(())
+    } else if proc::which("rustup").is_some() {
+        run(Command::new("rustup").args(["target", "add", WASM_TARGET]))
     } else {
-        return Err(format!(
+        Err(format!(
             "the Rust target {WASM_TARGET} is missing and rustup is not on PATH; install it \
              with your toolchain manager"
-        ));
+        ))
     }
+}
+
+/// The wasm32 target, rustfmt and clippy, through rustup.
+fn rust_parts() -> Result<(), String> {
+    let have_rustup = proc::which("rustup").is_some();
+    wasm_target()?;
 
     let mut components = Vec::new();
     if output(&mut proc::cargo(["fmt", "--version"])).is_none() {

@@ -83,11 +83,14 @@ pub fn build(options: &Options) -> Result<PathBuf, String> {
     let started = Instant::now();
     let dist = dist_dir();
 
+    // On a fresh machine `cargo xtask run` comes here first: add what the build needs.
+    let t = banner("xtask build: tools (wasm32 target; Node.js and npm binaryen for wasm-opt)");
+    crate::install::wasm_target()?;
     if !options.dev {
-        let t = banner("xtask build: npm packages (wasm-opt from npm binaryen)");
+        npm::ensure_node()?;
         npm::ensure_packages()?;
-        println!("--> npm ok ({})", human(t.elapsed()));
     }
+    println!("--> tools ok ({})", human(t.elapsed()));
 
     let t = banner("xtask build: the app for wasm32 (crates/site, feature hydrate)");
     run_command(&mut cargo([
