@@ -397,10 +397,12 @@ fn fronts_origin(ctx: &Context<'_>) -> bool {
 // ---------------------------------------------------------------------------------------
 // Naming the hops.
 
+// Our sentences and names are ASCII: ASCII case mapping keeps Unicode's case tables out of
+// the wasm.
 fn upper_first(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
+        Some(f) => std::iter::once(f.to_ascii_uppercase()).chain(c).collect(),
         None => String::new(),
     }
 }
@@ -721,7 +723,7 @@ fn status_meaning(ctx: &Context<'_>) -> String {
     let m = m.trim_end_matches('.');
     let mut c = m.chars();
     match c.next() {
-        Some(f) => f.to_lowercase().chain(c).collect(),
+        Some(f) => std::iter::once(f.to_ascii_lowercase()).chain(c).collect(),
         None => String::new(),
     }
 }
@@ -827,8 +829,8 @@ fn lower_first(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
         // Keep acronyms (TLS, HTTP/2, QUIC) as they are.
-        Some(f) if c.clone().next().is_some_and(char::is_lowercase) => {
-            f.to_lowercase().chain(c).collect()
+        Some(f) if c.clone().next().is_some_and(|n| n.is_ascii_lowercase()) => {
+            std::iter::once(f.to_ascii_lowercase()).chain(c).collect()
         }
         Some(f) => std::iter::once(f).chain(c).collect(),
         None => String::new(),
@@ -872,9 +874,12 @@ pub fn summary(ctx: &Context<'_>) -> String {
         return match ctx.net_error {
             Some(code) => format!(
                 "{who} could not load the page: {} ({code}).",
-                label.to_lowercase()
+                label.to_ascii_lowercase()
             ),
-            None => format!("{who} could not load the page: {}.", label.to_lowercase()),
+            None => format!(
+                "{who} could not load the page: {}.",
+                label.to_ascii_lowercase()
+            ),
         };
     }
     let b = backend_short(ctx);

@@ -14,7 +14,23 @@ pub struct AppProps {
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
     let route = Route::parse(&props.path);
-    let page = match &route {
+    // Effects run once the first render (here: the hydration) is done.
+    use_effect_with((), |_| crate::browser::mark_hydrated());
+    html! { <Layout route={route.clone()}>{ page(&route) }</Layout> }
+}
+
+/// The home page's own build carries only the home page (see `docs/site.md`).
+#[cfg(feature = "home-only")]
+fn page(route: &Route) -> Html {
+    match route {
+        Route::Home => html! { <pages::home::Home /> },
+        _ => html! {},
+    }
+}
+
+#[cfg(not(feature = "home-only"))]
+fn page(route: &Route) -> Html {
+    match route {
         Route::Home => html! { <pages::home::Home /> },
         Route::StatusIndex => html! { <pages::status::StatusIndex /> },
         Route::Status(code) => html! { <pages::status::StatusPage code={*code} /> },
@@ -24,6 +40,5 @@ pub fn app(props: &AppProps) -> Html {
         Route::Faq => html! { <pages::faq::Faq /> },
         Route::Privacy => html! { <pages::privacy::Privacy /> },
         Route::NotFound => html! { <pages::not_found::NotFound /> },
-    };
-    html! { <Layout route={route}>{ page }</Layout> }
+    }
 }

@@ -159,13 +159,13 @@ pub fn share_link(text: String, done: Callback<Result<String, String>>) {
     });
 }
 
-/// When the page was opened from a share link, hands its text to `done`.
-pub fn shared_text(done: Callback<Result<String, String>>) {
+/// When the page was opened from a share link, hands its text to `done` and returns true.
+pub fn shared_text(done: Callback<Result<String, String>>) -> bool {
     let hash = web_sys::window()
         .and_then(|w| w.location().hash().ok())
         .unwrap_or_default();
     let Some(data) = hash.strip_prefix("#d=").map(str::to_string) else {
-        return;
+        return false;
     };
     spawn_local(async move {
         let outcome = inflate(&data)
@@ -179,6 +179,7 @@ pub fn shared_text(done: Callback<Result<String, String>>) {
             });
         done.emit(outcome);
     });
+    true
 }
 
 /// The current URL path.
@@ -186,4 +187,25 @@ pub fn path() -> String {
     web_sys::window()
         .and_then(|w| w.location().pathname().ok())
         .unwrap_or_else(|| "/".to_string())
+}
+
+/// What was dropped on the paste area before the app was ready (kept by `boot.js`).
+pub enum Pending {
+    File(web_sys::File),
+    Text(String),
+}
+
+/// Takes what `boot.js` kept while the app was starting, if anything.
+pub fn take_pending() -> Option<Pending> {
+    let w = web_sys::window()?;
+    let file = js_sys::Reflect::get(&w, &"__culpritPendingFile".into()).ok();
+    let text = js_sys::Reflect::get(&w, &"__culpritPendingText".into()).ok();
+    let _ = js_sys::Reflect::delete_property(&w, &"__culpritPendingFile".into());
+    let _ = js_sys::Reflect::delete_property(&w, &"__culpritPendingText".into());
+    if let Some(f) = file.and_then(|f| f.dyn_into::<web_sys::File>().ok()) {
+        return Some(Pending::File(f));
+    }
+    text.and_then(|t| t.as_string())
+        .filter(|t| !t.is_empty())
+        .map(Pending::Text)
 }

@@ -26,5 +26,4 @@ pub fn start() {
         path: browser::path().into(),
     };
     yew::Renderer::<App>::with_root_and_props(root, props).hydrate();
-    browser::mark_hydrated();
 }

@@ -42,7 +42,7 @@ fn document(route: &Route, origin: &str, body: &str) -> String {
     let canonical = format!("{origin}{}", route.path());
     let home = *route == Route::Home;
     let preload = if home {
-        "<link rel=\"modulepreload\" href=\"/pkg/culprit_site.js\">\n<link rel=\"preload\" href=\"/pkg/culprit_site_bg.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin>\n"
+        "<link rel=\"modulepreload\" href=\"/pkg/home/culprit_site.js\">\n<link rel=\"preload\" href=\"/pkg/home/culprit_site_bg.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin>\n"
     } else {
         ""
     };

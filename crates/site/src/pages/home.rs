@@ -126,28 +126,6 @@ pub fn home() -> Html {
         Callback::from(move |m: String| state.dispatch(Action::Say(m)))
     };
 
-    // On load: focus the paste area, offer the clipboard button, restore a shared input.
-    {
-        let area = area.clone();
-        let state = state.dispatcher();
-        let load_text = load_text.clone();
-        let say = say.clone();
-        use_effect_with((), move |_| {
-            if let Some(a) = area.cast::<web_sys::HtmlElement>() {
-                let _ = a.focus();
-            }
-            if browser::clipboard_readable() {
-                state.dispatch(Action::ClipboardReadable);
-            }
-            browser::shared_text(Callback::from(move |r: Result<String, String>| match r {
-                Ok(text) => {
-                    load_text.emit(text);
-                    say.emit("Opened the text from the shared link.".into());
-                }
-                Err(e) => say.emit(e),
-            }));
-        });
-    }
     // After each diagnosis has been rendered: record how long it took.
     {
         let started = started.clone();
@@ -197,6 +175,58 @@ pub fn home() -> Html {
             );
         })
     };
+    // On start (the app starts on the first interaction, see boot.js): focus the paste
+    // area, offer the clipboard button, then take whatever is already there: a shared
+    // link's text, a file dropped while the app was starting, or text pasted meanwhile.
+    {
+        let area = area.clone();
+        let state = state.dispatcher();
+        let load_text = load_text.clone();
+        let say = say.clone();
+        let open_file = open_file.clone();
+        let diagnose = diagnose.clone();
+        use_effect_with((), move |_| {
+            let typed = area
+                .cast::<HtmlTextAreaElement>()
+                .map(|a| a.value())
+                .unwrap_or_default();
+            if let Some(a) = area.cast::<web_sys::HtmlElement>() {
+                let _ = a.focus();
+            }
+            if browser::clipboard_readable() {
+                state.dispatch(Action::ClipboardReadable);
+            }
+            let shared = {
+                let load_text = load_text.clone();
+                browser::shared_text(Callback::from(move |r: Result<String, String>| match r {
+                    Ok(text) => {
+                        load_text.emit(text);
+                        say.emit("Opened the text from the shared link.".into());
+                    }
+                    Err(e) => say.emit(e),
+                }))
+            };
+            if shared {
+                return;
+            }
+            match browser::take_pending() {
+                Some(browser::Pending::File(f)) => open_file(f),
+                Some(browser::Pending::Text(t)) => load_text.emit(t),
+                None if !typed.trim().is_empty() => {
+                    let bytes: Rc<[u8]> = Rc::from(typed.as_bytes());
+                    diagnose.emit((bytes, Rc::from(typed)));
+                }
+                None => {
+                    // The core builds its matcher on first use: do it now, while the person
+                    // is still reaching for the page to paste.
+                    Timeout::new(0, || {
+                        let _ = culprit_core::diagnose(b"HTTP/1.1 502 Bad Gateway\r\n\r\n");
+                    })
+                    .forget();
+                }
+            }
+        });
+    }
     let onchange = {
         let open_file = open_file.clone();
         Callback::from(move |e: Event| {
