@@ -99,6 +99,16 @@ test(`(a) first visit of / with a cold cache transfers at most ${BUDGET_FIRST_LO
   const sizesJson = join(dirname(DIST), 'site-sizes.json');
   if (existsSync(sizesJson)) say(t, `site-sizes.json: ${readFileSync(sizesJson, 'utf8').replace(/\s+/g, ' ').slice(0, 400)}`);
 
+  // A first visit to / loads the home page's own build (boot.js fetches it at once, and the
+  // harmless interaction of waitHydrated started it), never the full one.
+  for (const [label, rows] of [['gzip', gzipRows], ['br, gzip', brRows]]) {
+    const paths = rows.map((r) => new URL(r.url).pathname);
+    for (const must of ['/boot.js', '/pkg/home/culprit_site.js', '/pkg/home/culprit_site_bg.wasm']) {
+      assert.ok(paths.includes(must), `Accept-Encoding ${label}: the first visit did not load ${must} (loaded: ${paths.join(', ')})`);
+    }
+    const full = paths.filter((p) => p.startsWith('/pkg/') && !p.startsWith('/pkg/home/'));
+    assert.deepEqual(full, [], `Accept-Encoding ${label}: the first visit to / loaded the full build`);
+  }
   const uncompressed = gzipRows.filter((r) => r.encoding === 'identity' && r.body > 1024 && r.status === 200);
   assert.ok(disk.gz <= BUDGET_FIRST_LOAD_GZIP, `the first load's files are ${kb(disk.gz)} gzipped, over ${kb(BUDGET_FIRST_LOAD_GZIP)}`);
   assert.ok(
@@ -124,51 +134,64 @@ function paddedPage(bytes, salt) {
 let warmPage;
 let warmCtx;
 
-test(`(b) navigation start to first diagnosis of a pasted 10 KB page, cold cache: ≤ ${BUDGET_FIRST_DIAGNOSIS_MS} ms after the debounce`, { timeout: 60_000 }, async (t) => {
+test(`(b) navigation start to first diagnosis of a 10 KB page pasted at DOMContentLoaded, cold cache: ≤ ${BUDGET_FIRST_DIAGNOSIS_MS} ms`, { timeout: 60_000 }, async (t) => {
   const text = paddedPage(10 * KB, 'b');
   warmCtx = await newContext(browser);
-  // The paste arrives as soon as the page says it has hydrated (html[data-hydrated]): the
-  // page itself dispatches it, so no test-runner latency is counted and nothing the page
-  // still does after hydration is hidden.
+  // As a person would: the page opens (cold cache), and as soon as the paste area exists the
+  // text is pasted (one input event, insertFromPaste). That paste is also the first
+  // interaction, which starts the app (boot.js); the app diagnoses text already there at
+  // once. The page itself pastes, so no test-runner latency is counted.
   await warmCtx.addInitScript((text) => {
-    window.__e2eT = { hydrated: null, input: null, answer: null, longTasks: [] };
+    const T = (window.__e2eT = { dcl: null, input: null, hydrated: null, answer: null, longTasks: [] });
     try {
       new PerformanceObserver((l) => {
-        for (const e of l.getEntries()) window.__e2eT.longTasks.push([Math.round(e.startTime), Math.round(e.duration)]);
+        for (const e of l.getEntries()) T.longTasks.push([Math.round(e.startTime), Math.round(e.duration)]);
       }).observe({ type: 'longtask', buffered: true });
     } catch {}
+    document.addEventListener('DOMContentLoaded', () => {
+      T.dcl = performance.now();
+      const ta = document.querySelector('#paste');
+      if (!ta) return;
+      ta.focus();
+      ta.value = text;
+      T.input = performance.now();
+      ta.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+    });
     const mark = () => {
-      const T = window.__e2eT;
-      if (T.hydrated === null && document.documentElement.hasAttribute('data-hydrated')) {
-        T.hydrated = performance.now();
-        // As the next task: data-hydrated is set a little before Yew's hydration has run
-        // (diagnose.test.mjs checks that separately).
-        setTimeout(() => {
-          const ta = document.querySelector('#paste');
-          if (!ta) return;
-          ta.focus();
-          ta.value = text;
-          T.input = performance.now();
-          ta.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
-        }, 0);
-      }
+      if (T.hydrated === null && document.documentElement.hasAttribute('data-hydrated')) T.hydrated = performance.now();
       if (T.input !== null && T.answer === null && document.querySelector('#answer[data-source-id]')) T.answer = performance.now();
     };
     window.__e2eObserver = new MutationObserver(mark);
     window.__e2eObserver.observe(document, { subtree: true, childList: true, attributes: true });
   }, text);
+  // A new context: its HTTP cache (and the compiled-code cache kept with it) is empty. The
+  // cache is not disabled, which would also defeat the page's own preloads.
   warmPage = await warmCtx.newPage();
   await warmPage.goto(url('/'), { waitUntil: 'commit' });
-  await waitHydrated(warmPage);
-  const got = await waitForAnswer(warmPage, text, { label: '10 KB page pasted at hydration' });
+  // No interaction from here: the paste is the first one.
+  const got = await waitForAnswer(warmPage, text, { label: '10 KB page pasted at DOMContentLoaded' });
   assert.equal(got.source, 'cloudflare');
   const debounce = await debounceMs(warmPage);
   const T = await warmPage.evaluate(() => window.__e2eT);
-  assert.ok(T.hydrated !== null && T.input !== null && T.answer !== null, `missing marks: ${JSON.stringify(T)}`);
-  const firstDiagnosis = T.answer - debounce;
-  say(t, `hydrated at ${T.hydrated.toFixed(0)} ms, pasted at ${T.input.toFixed(0)} ms, answer at ${T.answer.toFixed(0)} ms, debounce ${debounce} ms; long tasks [start, ms]: ${JSON.stringify(T.longTasks)}`);
-  say(t, `navigation start to first diagnosis of a 10 KB page, cold: ${firstDiagnosis.toFixed(0)} ms (answer − debounce)`);
-  assert.ok(firstDiagnosis <= BUDGET_FIRST_DIAGNOSIS_MS, `first diagnosis at ${firstDiagnosis.toFixed(0)} ms after navigation start (debounce deducted), over ${BUDGET_FIRST_DIAGNOSIS_MS} ms; long tasks: ${JSON.stringify(T.longTasks)}`);
+  assert.ok(T.input !== null && T.hydrated !== null && T.answer !== null, `missing marks: ${JSON.stringify(T)}`);
+  say(t, `DOMContentLoaded at ${T.dcl.toFixed(0)} ms, pasted at ${T.input.toFixed(0)} ms, hydrated at ${T.hydrated.toFixed(0)} ms, answer at ${T.answer.toFixed(0)} ms, debounce ${debounce} ms; long tasks [start, ms]: ${JSON.stringify(T.longTasks)}`);
+  // The app diagnoses text that was there when it started at once. Had it waited for the
+  // debounce anyway (answer a debounce or more after hydration), deduct it and say so.
+  // When did the diagnosis start? The page's own measure of its last diagnosis (start to
+  // rendered answer, including building the core's matcher on first use) says.
+  const took = await warmPage.evaluate(() => window.__culpritLastDiagnoseMs);
+  assert.equal(typeof took, 'number', 'window.__culpritLastDiagnoseMs is not set after the first diagnosis');
+  const startedAfterHydration = T.answer - took - T.hydrated;
+  say(t, `diagnosis + render took ${took.toFixed(1)} ms (page's own measure), so it started ${startedAfterHydration.toFixed(0)} ms after hydration`);
+  const debounced = startedAfterHydration >= debounce * 0.9;
+  const firstDiagnosis = debounced ? T.answer - debounce : T.answer;
+  say(
+    t,
+    debounced
+      ? `the diagnosis started ${startedAfterHydration.toFixed(0)} ms after hydration: the ${debounce} ms debounce WAS applied to the text present at start; deducted it: first diagnosis ${firstDiagnosis.toFixed(0)} ms (answer − debounce)`
+      : `navigation start to first diagnosis of a 10 KB page, cold: ${firstDiagnosis.toFixed(0)} ms (no debounce applied, none deducted)`,
+  );
+  assert.ok(firstDiagnosis <= BUDGET_FIRST_DIAGNOSIS_MS, `first diagnosis at ${firstDiagnosis.toFixed(0)} ms after navigation start${debounced ? ' (debounce deducted)' : ''}, over ${BUDGET_FIRST_DIAGNOSIS_MS} ms; long tasks: ${JSON.stringify(T.longTasks)}`);
 });
 
 /** Pastes `text` into the warm page and returns the page's own measure of the diagnosis. */

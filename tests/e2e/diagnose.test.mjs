@@ -5,7 +5,7 @@ import { before, after } from 'node:test';
 import {
   test, assert, launch, newContext, noForeignRequestsTest, gotoHome, pasteAndWait, waitForAnswer,
   fixture, assertMatchesSidecar, answerState, debounceMs, collectErrors, within, sleep, url,
-  ORIGIN, norm,
+  interact, ORIGIN, norm,
 } from './lib.mjs';
 
 // At least one fixture per input form and per failing hop, across products. Each sidecar
@@ -118,6 +118,7 @@ test('a paste the moment html[data-hydrated] appears is diagnosed (hydration rea
   const ctx = await newContext(browser);
   try {
     const text = fixture('nginx/live-upstream-refused').text;
+    // document.documentElement does not exist yet when an init script runs: watch the document.
     await ctx.addInitScript((text) => {
       new MutationObserver((_, o) => {
         if (!document.documentElement.hasAttribute('data-hydrated')) return;
@@ -125,11 +126,14 @@ test('a paste the moment html[data-hydrated] appears is diagnosed (hydration rea
         const ta = document.querySelector('#paste');
         ta.value = text;
         ta.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
-      }).observe(document.documentElement, { attributes: true });
+        window.__e2ePastedAtHydration = true;
+      }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-hydrated'] });
     }, text);
     const p = await ctx.newPage();
     await p.goto(url('/'), { waitUntil: 'load' });
+    await interact(p); // the app starts on the first interaction
     const got = await waitForAnswer(p, text, { label: 'a paste made when data-hydrated was set', timeout: 5_000 }).catch((e) => e);
+    assert.equal(await p.evaluate(() => window.__e2ePastedAtHydration), true, 'the test did not paste when data-hydrated was set');
     assert.ok(
       !(got instanceof Error),
       'an input event dispatched when html[data-hydrated] was set was lost: the attribute is set ' +
@@ -139,6 +143,109 @@ test('a paste the moment html[data-hydrated] appears is diagnosed (hydration rea
     await ctx.close();
   }
 });
+
+// The app starts on the first interaction (crates/site/static/boot.js): reading a page starts
+// nothing, and whatever a person does before the app is ready is not lost.
+
+/** A fresh context and page that records, in the page, when the app hydrated and answered. */
+async function freshPage(t) {
+  const ctx = await newContext(browser);
+  t.after(() => ctx.close());
+  await ctx.addInitScript(() => {
+    const T = (window.__e2eStart = { hydrated: null, answer: null, clicks: [], drops: [] });
+    const mark = () => {
+      if (T.hydrated === null && document.documentElement.hasAttribute('data-hydrated')) T.hydrated = performance.now();
+      if (T.answer === null && document.querySelector('#answer[data-source-id]')) T.answer = performance.now();
+    };
+    new MutationObserver(mark).observe(document, { subtree: true, childList: true, attributes: true });
+    // Whether the page had hydrated when a click or a drop arrived (capture, before boot.js).
+    const hydrated = () => document.documentElement.hasAttribute('data-hydrated');
+    addEventListener('click', (e) => T.clicks.push({ hydrated: hydrated(), trusted: e.isTrusted }), true);
+    addEventListener('drop', () => T.drops.push({ hydrated: hydrated() }), true);
+  });
+  const p = await ctx.newPage();
+  const errs = collectErrors(p);
+  return { ctx, p, errs };
+}
+
+const isHydrated = (p) => p.evaluate(() => document.documentElement.hasAttribute('data-hydrated'));
+
+test('reading starts nothing: 1.5 s after load with no interaction the page is not hydrated, yet complete', async (t) => {
+  const { p, errs } = await freshPage(t);
+  const pkg = [];
+  p.on('request', (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path.startsWith('/pkg/')) pkg.push(path);
+  });
+  await p.goto(url('/'), { waitUntil: 'load' });
+  await sleep(1500);
+  assert.equal(await isHydrated(p), false, 'html[data-hydrated] is set 1.5 s after load with no interaction: the app was started by reading');
+  const h1 = (await p.textContent('h1'))?.trim();
+  assert.ok(h1, 'the unhydrated home page has no h1 text');
+  const examples = await p.$$eval('button.example', (bs) => bs.map((b) => b.getAttribute('data-example')));
+  assert.ok(examples.length >= 3 && examples.every(Boolean), `the unhydrated page's gallery has ${examples.length} button.example: ${JSON.stringify(examples)}`);
+  assert.ok(await p.$('textarea#paste'), 'the unhydrated page has no textarea#paste');
+  assert.equal(await p.$('#answer'), null, 'the unhydrated page shows an #answer');
+  // Fetched in the background (so the first interaction does not wait for the network): the
+  // home page's own build, not the full one.
+  assert.ok(pkg.includes('/pkg/home/culprit_site_bg.wasm'), `the home build's wasm was not fetched in the background (/pkg/ requests: ${JSON.stringify(pkg)})`);
+  assert.ok(!pkg.includes('/pkg/culprit_site_bg.wasm'), `the home page fetched the full build: ${JSON.stringify(pkg)}`);
+  assert.deepEqual(errs, [], errs.join('\n'));
+});
+
+test('text filled in before the app has started is diagnosed at once when it starts', async (t) => {
+  const fx = fixture('aws-elb/502-alb');
+  const { p, errs } = await freshPage(t);
+  await p.goto(url('/'), { waitUntil: 'domcontentloaded' });
+  assert.equal(await isHydrated(p), false, 'the page hydrated before any interaction');
+  await p.fill('#paste', fx.text, { timeout: 10_000 });
+  assertMatchesSidecar(await waitForAnswer(p, fx.text, { label: `${fx.id} filled before the app started` }), fx);
+  const debounce = await debounceMs(p);
+  const T = await p.evaluate(() => window.__e2eStart);
+  // The page's own measure of its last diagnosis (start of diagnosis to rendered answer; the
+  // first one includes building the core's matcher): when the diagnosis started.
+  const took = await p.evaluate(() => window.__culpritLastDiagnoseMs);
+  assert.ok(T.hydrated !== null && T.answer !== null, `marks missing: ${JSON.stringify(T)}`);
+  assert.equal(typeof took, 'number', 'window.__culpritLastDiagnoseMs is not set after the diagnosis');
+  const startedAfterHydration = T.answer - took - T.hydrated;
+  t.diagnostic(`hydrated at ${T.hydrated.toFixed(0)} ms, answer at ${T.answer.toFixed(0)} ms, diagnosis + render ${took.toFixed(1)} ms, so the diagnosis started ${startedAfterHydration.toFixed(0)} ms after hydration; debounce ${debounce} ms`);
+  assert.ok(
+    startedAfterHydration < debounce * 0.9,
+    `the text that was there when the app started was diagnosed ${startedAfterHydration.toFixed(0)} ms after ` +
+      `hydration: it waited for the ${debounce} ms debounce instead of being diagnosed at once`,
+  );
+  assert.deepEqual(errs, [], errs.join('\n'));
+});
+
+for (const how of ['mouse', 'keyboard']) {
+  test(`a gallery example activated by ${how} before the app has started is shown once it starts (the click is replayed)`, async (t) => {
+    const { p, errs } = await freshPage(t);
+    await p.goto(url('/'), { waitUntil: 'domcontentloaded' });
+    assert.equal(await isHydrated(p), false, 'the page hydrated before any interaction');
+    const name = await p.getAttribute('button.example', 'data-example');
+    assert.ok(name, 'the first button.example has no data-example');
+    const text = await (await fetch(url(`/examples/${encodeURIComponent(name)}.txt`))).text();
+    const sel = `button.example[data-example="${name}"]`;
+    if (how === 'mouse') {
+      await p.click(sel, { timeout: 5_000 });
+    } else {
+      // Enter on a focused button: its keydown starts the app and the click follows at
+      // once, so the click always arrives while the app is starting.
+      await p.focus(sel);
+      await p.keyboard.press('Enter');
+    }
+    const got = await waitForAnswer(p, text, { label: `example ${name} activated by ${how} before the app started` });
+    assert.ok(got.source && got.source !== 'none', `example ${name} gave source ${got.source}`);
+    assert.equal(norm(await p.inputValue('#paste')), norm(text), `example ${name}: the paste area does not hold the example`);
+    const T = await p.evaluate(() => window.__e2eStart);
+    t.diagnostic(`the ${how} click arrived ${T.clicks[0]?.hydrated ? 'after' : 'before'} html[data-hydrated]; clicks seen: ${JSON.stringify(T.clicks)}`);
+    assert.ok(T.clicks.length >= 1, 'no click event was seen');
+    if (how === 'keyboard') {
+      assert.equal(T.clicks[0].hydrated, false, `the click did not arrive before hydration, so nothing was replayed: ${JSON.stringify(T.clicks)}`);
+    }
+    assert.deepEqual(errs, [], errs.join('\n'));
+  });
+}
 
 test('keyboard.insertText (an input event as a paste makes) diagnoses', async () => {
   const fx = fixture('cloudflare/523-origin-unreachable');

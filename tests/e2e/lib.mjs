@@ -152,9 +152,26 @@ export async function within(message, fn, detail) {
   }
 }
 
-export async function waitHydrated(page, timeout = 20_000) {
+/**
+ * A harmless interaction: a Shift key press (no text, no focus change, no click). The app is
+ * started by the first interaction (crates/site/static/boot.js), so this is what a person's
+ * first key or tap does. boot.js is a deferred script, listening by DOMContentLoaded.
+ */
+export async function interact(page) {
+  await page.waitForLoadState('domcontentloaded');
+  await page.keyboard.press('Shift');
+}
+
+/**
+ * Makes the harmless first interaction (`interact`; skipped with `{ interact: false }`, e.g. for
+ * a share link, which must start the app by itself) and waits until the app has hydrated the
+ * page (html[data-hydrated], set from the app's first effect).
+ */
+export async function waitHydrated(page, timeout = 20_000, { interact: poke = true } = {}) {
+  if (poke) await interact(page);
   await within(
-    `${page.url()} did not hydrate: html[data-hydrated] not set within ${timeout} ms`,
+    `${page.url()} did not hydrate: html[data-hydrated] not set within ${timeout} ms` +
+      (poke ? ' of a first interaction (a Shift key press)' : ' without any interaction'),
     () => page.waitForSelector('html[data-hydrated]', { state: 'attached', timeout }),
   );
 }

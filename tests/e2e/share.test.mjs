@@ -1,7 +1,7 @@
 // Share links (input in the fragment only) and copying: the Markdown report and each ID.
 
 import { before, after } from 'node:test';
-import { inflateRawSync } from 'node:zlib';
+import { inflateRawSync, deflateRawSync } from 'node:zlib';
 import {
   test, assert, launch, newContext, noForeignRequestsTest, gotoHome, pasteAndWait, waitForAnswer,
   waitHydrated, fixture, assertMatchesSidecar, collectErrors, within, ORIGIN, url,
@@ -72,7 +72,8 @@ for (const id of ['cloudflare/502-nginx-behind-cloudflare', 'chrome/refused-docu
       const p2 = await other.newPage();
       const errs2 = collectErrors(p2);
       await p2.goto(link, { waitUntil: 'load', timeout: 20_000 });
-      await waitHydrated(p2);
+      // A share link starts the app by itself: no interaction here.
+      await waitHydrated(p2, 20_000, { interact: false });
       const again = await waitForAnswer(p2, fx.text, { label: `${id} via share link` });
       assert.deepEqual(again, got, 'the shared link gives another answer');
       assert.equal(lf(await p2.inputValue('#paste')), lf(fx.text), 'the textarea does not hold the shared input');
@@ -82,6 +83,23 @@ for (const id of ['cloudflare/502-nginx-behind-cloudflare', 'chrome/refused-docu
     }
   });
 }
+
+test('a share link made outside the page restores and diagnoses with no interaction at all', async () => {
+  const fx = fixture('haproxy/live-no-server');
+  const link = url(`/#d=${deflateRawSync(Buffer.from(fx.text, 'utf8')).toString('base64url')}`);
+  const other = await newContext(browser);
+  try {
+    const p = await other.newPage();
+    const errs = collectErrors(p);
+    await p.goto(link, { waitUntil: 'load', timeout: 20_000 });
+    await waitHydrated(p, 20_000, { interact: false });
+    assertMatchesSidecar(await waitForAnswer(p, fx.text, { label: `${fx.id} via a share link, no interaction` }), fx);
+    assert.equal(lf(await p.inputValue('#paste')), lf(fx.text), 'the textarea does not hold the shared input');
+    assert.deepEqual(errs, [], errs.join('\n'));
+  } finally {
+    await other.close();
+  }
+});
 
 test('a broken share fragment does not break the page', async () => {
   const p = await context.newPage();
