@@ -46,6 +46,14 @@ pub fn record_timing(ms: f64) {
     }
 }
 
+/// True when `el` has the keyboard focus.
+pub fn is_focused(el: &web_sys::HtmlElement) -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+        .is_some_and(|a| a == **el)
+}
+
 /// Marks the page as hydrated (`html[data-hydrated]`).
 pub fn mark_hydrated() {
     if let Some(el) = web_sys::window()

@@ -123,14 +123,14 @@ pub fn fix_tabs(props: &FixTabsProps) -> Html {
                 { tab_button(Tab::Visitor, "tab-visitor", "panel-visitor", "I'm visiting this site") }
                 { tab_button(Tab::Owner, "tab-owner", "panel-owner", "I run this site") }
             </div>
-            <div role="tabpanel" id="panel-visitor" aria-labelledby="tab-visitor" hidden={!is(Tab::Visitor)} tabindex="0">
+            <div role="tabpanel" id="panel-visitor" aria-labelledby="tab-visitor" hidden={!is(Tab::Visitor)} tabindex="0" data-title="I'm visiting this site">
                 if props.visitor.is_empty() {
                     <p class="muted">{"There is nothing you need to do."}</p>
                 } else {
                     <FixList fixes={props.visitor.clone()} actions={props.visitor_actions.clone()} />
                 }
             </div>
-            <div role="tabpanel" id="panel-owner" aria-labelledby="tab-owner" hidden={!is(Tab::Owner)} tabindex="0">
+            <div role="tabpanel" id="panel-owner" aria-labelledby="tab-owner" hidden={!is(Tab::Owner)} tabindex="0" data-title="I run this site">
                 if props.owner.is_empty() {
                     <p class="muted">{"Nothing here points at the site's setup."}</p>
                 } else {

@@ -46,6 +46,12 @@ fn document(route: &Route, origin: &str, body: &str) -> String {
     } else {
         ""
     };
+    // Without JavaScript the reference pages read in full; the diagnosis needs the wasm.
+    let noscript = if home {
+        "<noscript><p class=\"noscript\">Diagnosing a pasted page needs JavaScript (the work happens in your browser). The <a href=\"/status/\">status codes</a> and <a href=\"/source/\">products</a> pages work without it.</p></noscript>\n"
+    } else {
+        ""
+    };
     let robots = if *route == Route::NotFound {
         "<meta name=\"robots\" content=\"noindex\">\n"
     } else {
@@ -64,8 +70,9 @@ fn document(route: &Route, origin: &str, body: &str) -> String {
 <link rel=\"icon\" href=\"/icon.svg\" type=\"image/svg+xml\">\n\
 <link rel=\"apple-touch-icon\" href=\"/icon-192.png\">\n\
 <link rel=\"manifest\" href=\"/manifest.webmanifest\">\n{preload}\
+<noscript><link rel=\"stylesheet\" href=\"/noscript.css\"></noscript>\n\
 <script type=\"module\" src=\"/boot.js\"></script>\n\
-</head>\n<body>\n<div id=\"app\">{body}</div>\n</body>\n</html>\n",
+</head>\n<body>\n{noscript}<div id=\"app\">{body}</div>\n</body>\n</html>\n",
         csp = CSP,
         title = escape(&route.title()),
         description = escape(&route.description()),

@@ -190,7 +190,11 @@ pub fn home() -> Html {
                 .cast::<HtmlTextAreaElement>()
                 .map(|a| a.value())
                 .unwrap_or_default();
-            if let Some(a) = area.cast::<web_sys::HtmlElement>() {
+            // `autofocus` has normally done this already; focusing again would force a
+            // layout of whatever was pasted in the meantime.
+            if let Some(a) = area.cast::<web_sys::HtmlElement>()
+                && !browser::is_focused(&a)
+            {
                 let _ = a.focus();
             }
             if browser::clipboard_readable() {
