@@ -747,7 +747,7 @@ pub(crate) fn decide_hop(
     match s {
         431 | 494 => Hop::Browser,
         // A gateway's own answer about the server behind it.
-        502 | 503 | 504 | 520..=527 | 530 | 460 | 463 | 561 | 598 | 599 => Hop::Origin,
+        s if crate::status::gateway_answer(s) => Hop::Origin,
         // A proxy or CDN that failed itself; a site's page is the origin's.
         500 | 501 | 505..=511 => match role {
             Hop::Edge | Hop::Gateway => role,

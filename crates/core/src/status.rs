@@ -431,6 +431,15 @@ pub fn reason(code: u16) -> Option<&'static str> {
     info(code).map(|s| s.reason)
 }
 
+/// True for statuses that are, as a rule, a gateway's (proxy, CDN, load balancer) answer
+/// about the server behind it: the failure is behind the one who wrote the page.
+pub fn gateway_answer(code: u16) -> bool {
+    matches!(
+        code,
+        502 | 503 | 504 | 520..=527 | 530 | 460 | 463 | 561 | 598 | 599
+    )
+}
+
 /// What a status's class says in general, for codes the table does not know.
 pub fn class_meaning(code: u16) -> &'static str {
     match code / 100 {

@@ -11,6 +11,13 @@ pub struct HopDiagramProps {
     /// Mark the hop that wrote the error page (off for generic reference diagrams).
     #[prop_or(true)]
     pub show_writer: bool,
+    /// Show an unnamed gateway in front of the site (reference diagrams of statuses that a
+    /// gateway writes about the server behind it).
+    #[prop_or(false)]
+    pub generic_gateway: bool,
+    /// A caption in place of the diagnosis's explanation.
+    #[prop_or_default]
+    pub caption: Option<AttrValue>,
 }
 
 /// One box in the diagram.
@@ -78,6 +85,26 @@ pub fn hop_diagram(props: &HopDiagramProps) -> Html {
     if !props.show_writer {
         list.iter_mut().for_each(|n| n.wrote = false);
     }
+    if props.generic_gateway
+        && !list
+            .iter()
+            .any(|n| n.hop == Hop::Gateway || n.hop == Hop::Edge)
+    {
+        let at = list
+            .iter()
+            .position(|n| n.hop == Hop::Origin)
+            .unwrap_or(list.len());
+        list.insert(
+            at,
+            Node {
+                hop: Hop::Gateway,
+                kind: "CDN, proxy or load balancer",
+                products: Vec::new(),
+                wrote: true,
+                failing: false,
+            },
+        );
+    }
     let unknown = d.failing_hop.hop == Hop::Unknown;
     html! {
         <figure class="hops-figure">
@@ -103,7 +130,7 @@ pub fn hop_diagram(props: &HopDiagramProps) -> Html {
                     }
                 }) }
             </ol>
-            <figcaption class="hops-caption">{ d.failing_hop.explanation.clone() }</figcaption>
+            <figcaption class="hops-caption">{ props.caption.clone().unwrap_or_else(|| d.failing_hop.explanation.clone().into()) }</figcaption>
         </figure>
     }
 }

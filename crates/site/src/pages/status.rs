@@ -104,7 +104,12 @@ pub fn status_page(props: &StatusPageProps) -> Html {
                 if code >= 400 {
                     <h2>{"Whose fault is it usually?"}</h2>
                     <p>{ format!("Usually {}.", hop_name(d.failing_hop.hop)) }</p>
-                    <HopDiagram diagnosis={d.clone()} show_writer={false} />
+                    if status::gateway_answer(code) {
+                        <HopDiagram diagnosis={d.clone()} show_writer={false} generic_gateway={true}
+                            caption={Some(AttrValue::from(format!("Usually a gateway in front of the site (a CDN, a proxy such as nginx, or a load balancer) writes the {code} page about the server behind it, which is where the failure is.")))} />
+                    } else {
+                        <HopDiagram diagnosis={d.clone()} show_writer={false} />
+                    }
                     <h2>{"Will retrying help?"}</h2>
                     <p><strong>{ retry_name(d.retry.advice) }
                         if let Some(s) = d.retry.after_seconds { { format!(", in about {}", duration(s)) } }
