@@ -839,14 +839,7 @@ pub fn capture_fixture(f: &Fixture<'_>) {
 
 /// The lower-case name of a hop, as used in fixtures and rule files.
 pub fn hop_name(hop: Hop) -> &'static str {
-    match hop {
-        Hop::Browser => "browser",
-        Hop::Network => "network",
-        Hop::Edge => "edge",
-        Hop::Gateway => "gateway",
-        Hop::Origin => "origin",
-        Hop::Unknown => "unknown",
-    }
+    hop.as_str()
 }
 
 /// Diagnoses `raw` and asserts the source id, the status and the failing hop. On failure the

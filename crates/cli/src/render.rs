@@ -1,8 +1,6 @@
 //! The human report: a [`Diagnosis`] as wrapped, optionally coloured, terminal text.
 
-use culprit_core::{
-    Category, Diagnosis, Evidence, Fix, FoundId, Hop, InputForm, Location, RetryAdvice,
-};
+use culprit_core::{Diagnosis, Evidence, Fix, FoundId, Hop, InputForm, Location, RetryAdvice};
 
 /// Column where values start in the key/value block at the top.
 const LABEL_WIDTH: usize = 18;
@@ -130,7 +128,7 @@ impl Report {
             format!(
                 "{} ({}), {}% sure",
                 clean(&src.name),
-                category_name(src.category),
+                src.category.label(),
                 percent(src.confidence)
             )
         };
@@ -183,7 +181,7 @@ impl Report {
             let hops: Vec<String> = d
                 .via
                 .iter()
-                .map(|v| format!("{} ({})", clean(&v.name), category_name(v.category)))
+                .map(|v| format!("{} ({})", clean(&v.name), v.category.label()))
                 .collect();
             self.field("Passed through", &hops.join(" → "), None);
         }
@@ -316,20 +314,6 @@ fn duration(secs: u64) -> String {
         120..=7199 => format!("{} minutes", secs.div_ceil(60)),
         7200..=172_799 => format!("{} hours", secs.div_ceil(3600)),
         _ => format!("{} days", secs.div_ceil(86_400)),
-    }
-}
-
-fn category_name(c: Category) -> &'static str {
-    match c {
-        Category::Cdn => "CDN",
-        Category::Platform => "hosting platform",
-        Category::LoadBalancer => "load balancer",
-        Category::Proxy => "proxy",
-        Category::WebServer => "web server",
-        Category::AppServer => "application server",
-        Category::Browser => "browser",
-        Category::Site => "the site itself",
-        Category::None => "nobody",
     }
 }
 
@@ -467,13 +451,13 @@ mod tests {
             source: Source {
                 id: "cloudflare".into(),
                 name: "Cloudflare".into(),
-                category: Category::Cdn,
+                category: culprit_core::Category::Cdn,
                 confidence: 0.93,
             },
             via: vec![Via {
                 id: "cloudflare".into(),
                 name: "Cloudflare".into(),
-                category: Category::Cdn,
+                category: culprit_core::Category::Cdn,
             }],
             failing_hop: FailingHop {
                 hop: Hop::Origin,

@@ -699,19 +699,8 @@ fn explain_situation(ctx: &Context<'_>, s: Situation) -> String {
         ServerOther => format!("{w} reported a failure on the site's side ({}): {}", status_label(ctx), status_meaning(ctx)),
         Unknown => match ctx.hop {
             Hop::Unknown => format!("{w} reported a failure, but the page does not say which hop caused it"),
-            h => format!("{w} reported a failure at the {} hop", hop_name(h)),
+            h => format!("{w} reported a failure at the {} hop", h.as_str()),
         },
-    }
-}
-
-fn hop_name(h: Hop) -> &'static str {
-    match h {
-        Hop::Browser => "browser",
-        Hop::Network => "network",
-        Hop::Edge => "edge",
-        Hop::Gateway => "gateway",
-        Hop::Origin => "origin",
-        Hop::Unknown => "unknown",
     }
 }
 

@@ -23,6 +23,20 @@ pub enum InputForm {
     Observation,
 }
 
+impl InputForm {
+    /// The form's id, as the JSON spells it (`http`, `html`, `text`, `har`, `log`, `observation`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InputForm::Http => "http",
+            InputForm::Html => "html",
+            InputForm::Text => "text",
+            InputForm::Har => "har",
+            InputForm::Log => "log",
+            InputForm::Observation => "observation",
+        }
+    }
+}
+
 /// Broad kind of product, used to pick a failing hop and fixes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -47,6 +61,23 @@ pub enum Category {
     None,
 }
 
+impl Category {
+    /// What kind of product this is, in a few words (`CDN`, `web server`...).
+    pub fn label(self) -> &'static str {
+        match self {
+            Category::Cdn => "CDN",
+            Category::Platform => "hosting platform",
+            Category::LoadBalancer => "load balancer",
+            Category::Proxy => "proxy",
+            Category::WebServer => "web server",
+            Category::AppServer => "application server",
+            Category::Browser => "browser",
+            Category::Site => "the site itself",
+            Category::None => "nobody",
+        }
+    }
+}
+
 /// A hop on the path between the visitor and the application.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -57,6 +88,20 @@ pub enum Hop {
     Gateway,
     Origin,
     Unknown,
+}
+
+impl Hop {
+    /// The hop's id, as the JSON, fixtures and rule files spell it (`origin`, `edge`...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Hop::Browser => "browser",
+            Hop::Network => "network",
+            Hop::Edge => "edge",
+            Hop::Gateway => "gateway",
+            Hop::Origin => "origin",
+            Hop::Unknown => "unknown",
+        }
+    }
 }
 
 /// The product that wrote the page.

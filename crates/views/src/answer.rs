@@ -1,7 +1,6 @@
 //! The whole answer: the plain sentence first, then the hop diagram, the facts, the IDs,
 //! the fixes and the evidence.
 
-use crate::words::{form_id, hop_id};
 use crate::{CopyRequest, EvidenceList, Facts, FixTabs, HopDiagram, Ids, PastedView};
 use culprit_core::Diagnosis;
 use std::rc::Rc;
@@ -34,8 +33,8 @@ pub fn diagnosis_view(props: &DiagnosisViewProps) -> Html {
         <section id="answer" class="answer" aria-labelledby="summary"
             data-source-id={d.source.id.clone()}
             data-status={status}
-            data-failing-hop={hop_id(d.failing_hop.hop)}
-            data-input-form={form_id(d.input_form)}>
+            data-failing-hop={d.failing_hop.hop.as_str()}
+            data-input-form={d.input_form.as_str()}>
             <h2 id="summary" class="summary">{ d.summary.clone() }</h2>
             { props.toolbar.clone() }
             <HopDiagram diagnosis={d.clone()} />

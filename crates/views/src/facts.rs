@@ -2,7 +2,7 @@
 //! retry advice; and the identifiers to quote, each with a copy button.
 
 use crate::CopyRequest;
-use crate::words::{category_name, duration, form_name, percent, retry_name, status_line};
+use crate::words::{duration, form_name, percent, retry_name, status_line};
 use culprit_core::{Diagnosis, Retry};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -47,7 +47,7 @@ pub fn facts(props: &FactsProps) -> Html {
         id => html! {
             <>
                 { link(base, format!("/source/{id}/"), d.source.name.clone()) }
-                { format!(" ({})", category_name(d.source.category)) }
+                { format!(" ({})", d.source.category.label()) }
             </>
         },
     };

@@ -1,7 +1,7 @@
 //! The hop diagram: Browser -> Your network -> edge / gateway products -> Website's server,
 //! with the failing hop marked by text and shape as well as colour.
 
-use crate::words::{category_hop, hop_id};
+use crate::words::category_hop;
 use culprit_core::{Category, Diagnosis, Hop};
 use yew::prelude::*;
 
@@ -113,7 +113,7 @@ pub fn hop_diagram(props: &HopDiagramProps) -> Html {
                     let class = classes!("hop", n.failing.then_some("failing"), n.wrote.then_some("wrote"));
                     let current = n.failing.then_some("step");
                     html! {
-                        <li class={class} data-hop={hop_id(n.hop)} aria-current={current}>
+                        <li class={class} data-hop={n.hop.as_str()} aria-current={current}>
                             <span class="hop-kind">{ n.kind }</span>
                             if !n.products.is_empty() {
                                 <span class="hop-products">{ n.products.join(", ") }</span>

@@ -1,7 +1,7 @@
 //! "Copy report": a Markdown summary of a diagnosis for a ticket to the site's host.
 
 use crate::facts::retry_line;
-use crate::words::{category_name, hop_name, location_name, percent, status_line};
+use crate::words::{hop_name, location_name, percent, status_line};
 use culprit_core::Diagnosis;
 
 /// Makes Markdown inline text safe: no line breaks, no stray markup.
@@ -50,7 +50,7 @@ pub fn markdown(d: &Diagnosis, when: &str) -> String {
     let writer = match d.source.id.as_str() {
         "none" => "nobody: not an error page".to_string(),
         "custom" => "the site's own error page".to_string(),
-        _ => format!("{} ({})", d.source.name, category_name(d.source.category)),
+        _ => format!("{} ({})", d.source.name, d.source.category.label()),
     };
     s.push_str(&format!(
         "- **Written by:** {}, {}% sure\n",

@@ -14,33 +14,6 @@ pub fn hop_name(hop: Hop) -> &'static str {
     }
 }
 
-/// Stable id of a hop, as the diagnosis's JSON spells it.
-pub fn hop_id(hop: Hop) -> &'static str {
-    match hop {
-        Hop::Browser => "browser",
-        Hop::Network => "network",
-        Hop::Edge => "edge",
-        Hop::Gateway => "gateway",
-        Hop::Origin => "origin",
-        Hop::Unknown => "unknown",
-    }
-}
-
-/// What kind of product a category is, in a few words.
-pub fn category_name(category: Category) -> &'static str {
-    match category {
-        Category::Cdn => "CDN",
-        Category::Platform => "hosting platform",
-        Category::LoadBalancer => "load balancer",
-        Category::Proxy => "proxy",
-        Category::WebServer => "web server",
-        Category::AppServer => "application server",
-        Category::Browser => "browser",
-        Category::Site => "the site itself",
-        Category::None => "nobody",
-    }
-}
-
 /// The hop a product of this category usually sits at.
 pub fn category_hop(category: Category) -> Hop {
     match category {
@@ -49,17 +22,6 @@ pub fn category_hop(category: Category) -> Hop {
         Category::AppServer | Category::Site => Hop::Origin,
         Category::Browser => Hop::Browser,
         Category::None => Hop::Unknown,
-    }
-}
-
-pub fn form_id(form: InputForm) -> &'static str {
-    match form {
-        InputForm::Http => "http",
-        InputForm::Html => "html",
-        InputForm::Text => "text",
-        InputForm::Har => "har",
-        InputForm::Log => "log",
-        InputForm::Observation => "observation",
     }
 }
 

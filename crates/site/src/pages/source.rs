@@ -5,7 +5,7 @@
 use super::use_copy;
 use culprit_core::rules::{Place, RULES, Rule, rule};
 use culprit_core::{Category, neterror, reference, status};
-use culprit_views::words::{category_name, hop_name};
+use culprit_views::words::hop_name;
 use culprit_views::{FixTabs, HopDiagram};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -132,7 +132,7 @@ pub fn source_page(props: &SourcePageProps) -> Html {
     .map(Rc::new);
     html! {
         <article class="reference">
-            <p class="kicker">{ format!("{} · sits at {}", category_name(r.category), hop_name(r.role)) }</p>
+            <p class="kicker">{ format!("{} · sits at {}", r.category.label(), hop_name(r.role)) }</p>
             <h1>{ r.name }</h1>
             <p class="lead">{ r.about }</p>
             if !page.is_empty() {
