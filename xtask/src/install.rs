@@ -169,7 +169,8 @@ fn write_policy_rc_d() -> Result<(), String> {
     Ok(())
 }
 
-fn apt_install(missing: &[&str]) -> Result<(), String> {
+/// `apt-get update` and `apt-get install` of `missing`, waiting for another apt run's lock.
+pub fn apt_install(missing: &[&str]) -> Result<(), String> {
     // Wait for another apt run to finish rather than failing on its lock.
     let lock_wait = "DPkg::Lock::Timeout=600";
     run(Command::new("apt-get")

@@ -38,21 +38,7 @@ pub fn ensure_node() -> Result<(), String> {
             missing.join(" ")
         ));
     }
-    let lock_wait = "DPkg::Lock::Timeout=600";
-    run(Command::new("apt-get")
-        .args(["-o", lock_wait, "update", "-q"])
-        .env("DEBIAN_FRONTEND", "noninteractive"))?;
-    run(Command::new("apt-get")
-        .args([
-            "-o",
-            lock_wait,
-            "install",
-            "-y",
-            "-q",
-            "--no-install-recommends",
-        ])
-        .args(&missing)
-        .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    crate::install::apt_install(&missing)?;
     if proc::which("node").is_none() || proc::which("npm").is_none() {
         return Err("apt-get finished but `node` or `npm` is still not on PATH".to_string());
     }

@@ -86,7 +86,7 @@ pub fn run(options: &Options) -> Result<(), String> {
     println!("  The explainer site:  {url}");
     println!(
         "  (static files in {}; any static host can serve them)",
-        shown(&dist)
+        crate::site::shown(&dist)
     );
     println!("  The browser extension is not part of this release yet; its unpacked folder");
     println!("  will be target/dist/extension.");
@@ -190,12 +190,15 @@ fn read_dir_sorted(dir: &Path) -> Vec<PathBuf> {
 
 /// Runs the CLI on `sample`.
 fn demo(built: &Built, sample: &Path) -> Result<(), String> {
-    banner(&format!("xtask run: culprit {}", shown(sample)));
+    banner(&format!(
+        "xtask run: culprit {}",
+        crate::site::shown(sample)
+    ));
     run_command(Command::new(&built.cli).arg(sample))
 }
 
 fn usage(built: &Built) {
-    let cli = shown(&built.cli);
+    let cli = crate::site::shown(&built.cli);
     let lines = [
         (
             format!("{cli} saved-page.html"),
@@ -221,15 +224,6 @@ fn usage(built: &Built) {
     for (command, comment) in &lines {
         println!("  {command:<width$}  # {comment}");
     }
-}
-
-/// A path relative to the workspace root when it is inside it.
-fn shown(path: &Path) -> String {
-    let root = workspace_root();
-    path.strip_prefix(&root)
-        .unwrap_or(path)
-        .display()
-        .to_string()
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use crate::proc::{
     target_dir, workspace_root,
 };
 use crate::site;
+use crate::site::json_string;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -374,21 +375,6 @@ fn webdriver_capabilities(profile: &Path) -> String {
         "{{\n  \"goog:chromeOptions\": {{\n    \"args\": [{}]{binary}\n  }}\n}}\n",
         args.join(", ")
     )
-}
-
-fn json_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 fn prepend_path(dir: &Path) -> Result<std::ffi::OsString, String> {
