@@ -46,12 +46,33 @@ pub fn record_timing(ms: f64) {
     }
 }
 
-/// True when `el` has the keyboard focus.
-pub fn is_focused(el: &web_sys::HtmlElement) -> bool {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.active_element())
-        .is_some_and(|a| a == **el)
+/// True when no element has the keyboard focus (only the page itself).
+pub fn nothing_focused() -> bool {
+    let Some(d) = web_sys::window().and_then(|w| w.document()) else {
+        return false;
+    };
+    match d.active_element() {
+        None => true,
+        Some(a) => d.body().is_some_and(|b| *b == a),
+    }
+}
+
+/// Brings the answer into view when it starts low on the screen (a phone, after a paste).
+pub fn reveal(id: &str) {
+    let Some(w) = web_sys::window() else { return };
+    let Some(el) = w.document().and_then(|d| d.get_element_by_id(id)) else {
+        return;
+    };
+    let height = w
+        .inner_height()
+        .ok()
+        .and_then(|h| h.as_f64())
+        .unwrap_or(0.0);
+    if el.get_bounding_client_rect().top() > height * 0.6 {
+        let options = web_sys::ScrollIntoViewOptions::new();
+        options.set_block(web_sys::ScrollLogicalPosition::Start);
+        el.scroll_into_view_with_scroll_into_view_options(&options);
+    }
 }
 
 /// Marks the page as hydrated (`html[data-hydrated]`).

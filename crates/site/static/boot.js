@@ -11,6 +11,19 @@ const compiled = WebAssembly.compileStreaming
   : Promise.resolve(null);
 
 let state = 'waiting';
+
+// The app marks the page (html[data-hydrated]) once its listeners are in place; Yew
+// finishes hydrating a little after the module's start function returns.
+function whenHydrated(then) {
+  const root = document.documentElement;
+  if (root.hasAttribute('data-hydrated')) return then();
+  const watch = new MutationObserver(() => {
+    if (!root.hasAttribute('data-hydrated')) return;
+    watch.disconnect();
+    then();
+  });
+  watch.observe(root, { attributes: true, attributeFilter: ['data-hydrated'] });
+}
 const clicks = [];
 
 function start() {
@@ -18,10 +31,10 @@ function start() {
   state = 'starting';
   Promise.all([glue, compiled])
     .then(([g, module]) => (module ? g.default({ module_or_path: module }) : g.default()))
-    .then(() => {
+    .then(() => whenHydrated(() => {
       state = 'ready';
       for (const el of clicks.splice(0)) if (el.isConnected) el.click();
-    })
+    }))
     .catch(() => {
       state = 'waiting';
     });

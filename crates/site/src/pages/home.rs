@@ -85,6 +85,9 @@ pub fn home() -> Html {
     let area = use_node_ref();
     let timer = use_mut_ref(|| None::<Timeout>);
     let started = use_mut_ref(|| 0.0_f64);
+    // Set when the input arrived whole (a paste, a file, an example): the answer is then
+    // brought into view once rendered. Typing does not move the page.
+    let reveal = use_mut_ref(|| false);
 
     // Diagnose now: bytes as given, text for the view.
     let diagnose = {
@@ -107,7 +110,9 @@ pub fn home() -> Html {
     let load = {
         let area = area.clone();
         let diagnose = diagnose.clone();
+        let reveal = reveal.clone();
         Callback::from(move |(bytes, text): (Rc<[u8]>, String)| {
+            *reveal.borrow_mut() = true;
             if let Some(a) = area.cast::<HtmlTextAreaElement>() {
                 a.set_value(&text);
             }
@@ -129,9 +134,13 @@ pub fn home() -> Html {
     // After each diagnosis has been rendered: record how long it took.
     {
         let started = started.clone();
+        let reveal = reveal.clone();
         use_effect_with(state.run, move |run| {
             if *run > 0 {
                 browser::record_timing(browser::now_ms() - *started.borrow());
+                if std::mem::take(&mut *reveal.borrow_mut()) {
+                    browser::reveal("answer");
+                }
             }
         });
     }
@@ -140,7 +149,14 @@ pub fn home() -> Html {
         let area = area.clone();
         let timer = timer.clone();
         let diagnose = diagnose.clone();
-        Callback::from(move |_: InputEvent| {
+        let reveal = reveal.clone();
+        Callback::from(move |e: InputEvent| {
+            if matches!(
+                e.input_type().as_str(),
+                "insertFromPaste" | "insertFromDrop"
+            ) {
+                *reveal.borrow_mut() = true;
+            }
             let area = area.clone();
             let diagnose = diagnose.clone();
             let t = Timeout::new(DEBOUNCE_MS, move || {
@@ -190,10 +206,11 @@ pub fn home() -> Html {
                 .cast::<HtmlTextAreaElement>()
                 .map(|a| a.value())
                 .unwrap_or_default();
-            // `autofocus` has normally done this already; focusing again would force a
-            // layout of whatever was pasted in the meantime.
+            // `autofocus` has normally done this already (focusing again would force a layout
+            // of whatever was pasted meanwhile); and the app, which starts on the first
+            // interaction, must not take the focus from what the person has just focused.
             if let Some(a) = area.cast::<web_sys::HtmlElement>()
-                && !browser::is_focused(&a)
+                && browser::nothing_focused()
             {
                 let _ = a.focus();
             }
@@ -217,6 +234,7 @@ pub fn home() -> Html {
                 Some(browser::Pending::File(f)) => open_file(f),
                 Some(browser::Pending::Text(t)) => load_text.emit(t),
                 None if !typed.trim().is_empty() => {
+                    *reveal.borrow_mut() = true;
                     let bytes: Rc<[u8]> = Rc::from(typed.as_bytes());
                     diagnose.emit((bytes, Rc::from(typed)));
                 }
