@@ -129,7 +129,7 @@ impl Report {
                 "{} ({}), {}% sure",
                 clean(&src.name),
                 src.category.label(),
-                percent(src.confidence)
+                src.percent()
             )
         };
         self.field("Written by", &source, Some(BOLD));
@@ -190,7 +190,7 @@ impl Report {
         let mut advice = retry_name(retry.advice).to_string();
         if let Some(secs) = retry.after_seconds {
             advice.push_str(", in ");
-            advice.push_str(&duration(secs));
+            advice.push_str(&culprit_core::duration_words(secs));
         } else if let Some(at) = &retry.at {
             advice.push_str(", at ");
             advice.push_str(&clean(at));
@@ -295,25 +295,6 @@ impl Report {
             let bullet = self.paint(DIM, "  • ");
             self.wrapped(&bullet, 4, 4, &clean(n), None);
         }
-    }
-}
-
-fn percent(confidence: f64) -> u32 {
-    if confidence.is_nan() {
-        return 0;
-    }
-    // `as` saturates; the clamp keeps odd values inside 0..=100.
-    (confidence.clamp(0.0, 1.0) * 100.0).round() as u32
-}
-
-fn duration(secs: u64) -> String {
-    match secs {
-        0 => "a moment".to_string(),
-        1 => "1 second".to_string(),
-        2..=119 => format!("{secs} seconds"),
-        120..=7199 => format!("{} minutes", secs.div_ceil(60)),
-        7200..=172_799 => format!("{} hours", secs.div_ceil(3600)),
-        _ => format!("{} days", secs.div_ceil(86_400)),
     }
 }
 
@@ -556,8 +537,8 @@ mod tests {
 
     #[test]
     fn durations_read_naturally() {
-        assert_eq!(duration(30), "30 seconds");
-        assert_eq!(duration(300), "5 minutes");
-        assert_eq!(duration(7200), "2 hours");
+        assert_eq!(culprit_core::duration_words(30), "30 seconds");
+        assert_eq!(culprit_core::duration_words(300), "5 minutes");
+        assert_eq!(culprit_core::duration_words(7200), "2 hours");
     }
 }

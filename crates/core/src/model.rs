@@ -116,6 +116,29 @@ pub struct Source {
     pub confidence: f64,
 }
 
+impl Source {
+    /// The confidence as a whole percentage, 0 to 100 (odd values clamped, NaN as 0).
+    pub fn percent(&self) -> u32 {
+        if self.confidence.is_nan() {
+            return 0;
+        }
+        // `as` saturates; the clamp keeps odd values inside 0..=100.
+        (self.confidence.clamp(0.0, 1.0) * 100.0).round() as u32
+    }
+}
+
+/// A wait in words, for reports: `a moment`, `30 seconds`, `5 minutes`, `2 hours`, `3 days`.
+pub fn duration_words(secs: u64) -> String {
+    match secs {
+        0 => "a moment".to_string(),
+        1 => "1 second".to_string(),
+        2..=119 => format!("{secs} seconds"),
+        120..=7199 => format!("{} minutes", secs.div_ceil(60)),
+        7200..=172_799 => format!("{} hours", secs.div_ceil(3600)),
+        _ => format!("{} days", secs.div_ceil(86_400)),
+    }
+}
+
 /// Another product seen on the path that only relayed the answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Via {
@@ -241,4 +264,39 @@ pub struct Diagnosis {
     /// Things the reader should know about how the input was read
     /// (e.g. a compressed body that could not be inspected).
     pub notes: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(confidence: f64) -> Source {
+        Source {
+            id: "x".into(),
+            name: "X".into(),
+            category: Category::Cdn,
+            confidence,
+        }
+    }
+
+    #[test]
+    fn percent_is_rounded_and_clamped() {
+        assert_eq!(source(0.994).percent(), 99);
+        assert_eq!(source(2.0).percent(), 100);
+        assert_eq!(source(-1.0).percent(), 0);
+        assert_eq!(source(f64::NAN).percent(), 0);
+    }
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(duration_words(0), "a moment");
+        assert_eq!(duration_words(1), "1 second");
+        assert_eq!(duration_words(90), "90 seconds");
+        assert_eq!(duration_words(600), "10 minutes");
+        assert_eq!(duration_words(3 * 3600), "3 hours");
+        assert_eq!(
+            duration_words(u64::MAX),
+            format!("{} days", u64::MAX.div_ceil(86_400))
+        );
+    }
 }

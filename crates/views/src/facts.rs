@@ -2,7 +2,7 @@
 //! retry advice; and the identifiers to quote, each with a copy button.
 
 use crate::CopyRequest;
-use crate::words::{duration, form_name, percent, retry_name, status_line};
+use crate::words::{form_name, retry_name, status_line};
 use culprit_core::{Diagnosis, Retry};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -19,7 +19,7 @@ pub struct FactsProps {
 pub fn retry_line(r: &Retry) -> String {
     let mut s = retry_name(r.advice).to_string();
     if let Some(secs) = r.after_seconds {
-        s.push_str(&format!(", in {}", duration(secs)));
+        s.push_str(&format!(", in {}", culprit_core::duration_words(secs)));
     } else if let Some(at) = &r.at {
         s.push_str(&format!(", after {at}"));
     }
@@ -40,7 +40,7 @@ fn link(base: &Option<AttrValue>, path: String, text: String) -> Html {
 pub fn facts(props: &FactsProps) -> Html {
     let d = &props.diagnosis;
     let base = &props.reference_base;
-    let pct = percent(d.source.confidence);
+    let pct = d.source.percent();
     let writer = match d.source.id.as_str() {
         "none" => html! { {"Nobody: this does not look like an error page"} },
         "custom" => html! { {"The site itself (its own error page)"} },

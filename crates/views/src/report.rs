@@ -1,7 +1,7 @@
 //! "Copy report": a Markdown summary of a diagnosis for a ticket to the site's host.
 
 use crate::facts::retry_line;
-use crate::words::{hop_name, location_name, percent, status_line};
+use crate::words::{hop_name, location_name, status_line};
 use culprit_core::Diagnosis;
 
 /// Makes Markdown inline text safe: no line breaks, no stray markup.
@@ -55,7 +55,7 @@ pub fn markdown(d: &Diagnosis, when: &str) -> String {
     s.push_str(&format!(
         "- **Written by:** {}, {}% sure\n",
         inline(&writer),
-        percent(d.source.confidence)
+        d.source.percent()
     ));
     if !d.via.is_empty() {
         let names: Vec<String> = d.via.iter().map(|v| inline(&v.name)).collect();

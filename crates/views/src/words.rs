@@ -45,12 +45,6 @@ pub fn retry_name(advice: RetryAdvice) -> &'static str {
     }
 }
 
-/// Confidence as a whole percentage.
-pub fn percent(confidence: f64) -> u32 {
-    let p = (confidence.clamp(0.0, 1.0) * 100.0).round();
-    p as u32
-}
-
 /// Where a piece of evidence was found, in a few words.
 pub fn location_name(location: &Location) -> String {
     match location {
@@ -61,24 +55,6 @@ pub fn location_name(location: &Location) -> String {
         Location::Text { .. } => "visible text".to_string(),
         Location::Log { line } => format!("log line {line}"),
         Location::NetError => "browser error code".to_string(),
-    }
-}
-
-/// A duration in seconds, in words ("10 seconds", "5 minutes", "2 hours").
-pub fn duration(seconds: u64) -> String {
-    let (n, unit) = if seconds < 120 {
-        (seconds, "second")
-    } else if seconds < 7200 {
-        (seconds.div_ceil(60), "minute")
-    } else if seconds < 2 * 86_400 {
-        (seconds.div_ceil(3600), "hour")
-    } else {
-        (seconds.div_ceil(86_400), "day")
-    };
-    if n == 1 {
-        format!("1 {unit}")
-    } else {
-        format!("{n} {unit}s")
     }
 }
 
@@ -131,24 +107,5 @@ mod tests {
         );
         assert_eq!(code_spans("odd ` tick"), vec![(false, "odd ` tick")]);
         assert_eq!(code_spans(""), Vec::<(bool, &str)>::new());
-    }
-
-    #[test]
-    fn durations_read_naturally() {
-        assert_eq!(duration(1), "1 second");
-        assert_eq!(duration(90), "90 seconds");
-        assert_eq!(duration(600), "10 minutes");
-        assert_eq!(duration(3 * 3600), "3 hours");
-        assert_eq!(
-            duration(u64::MAX),
-            format!("{} days", u64::MAX.div_ceil(86_400))
-        );
-    }
-
-    #[test]
-    fn percent_is_clamped() {
-        assert_eq!(percent(0.994), 99);
-        assert_eq!(percent(2.0), 100);
-        assert_eq!(percent(-1.0), 0);
     }
 }

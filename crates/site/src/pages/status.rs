@@ -3,7 +3,7 @@
 
 use super::use_copy;
 use culprit_core::{reference, status};
-use culprit_views::words::{duration, hop_name, retry_name};
+use culprit_views::words::{hop_name, retry_name};
 use culprit_views::{FixTabs, HopDiagram};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -112,7 +112,7 @@ pub fn status_page(props: &StatusPageProps) -> Html {
                     }
                     <h2>{"Will retrying help?"}</h2>
                     <p><strong>{ retry_name(d.retry.advice) }
-                        if let Some(s) = d.retry.after_seconds { { format!(", in about {}", duration(s)) } }
+                        if let Some(s) = d.retry.after_seconds { { format!(", in about {}", culprit_core::duration_words(s)) } }
                         {"."}</strong>{" "}{ d.retry.explanation.clone() }</p>
                     <h2>{"What you can do"}</h2>
                     <FixTabs visitor={Rc::new(d.visitor_fixes.clone())} owner={Rc::new(d.owner_fixes.clone())} oncopy={oncopy} />
