@@ -107,6 +107,14 @@ fn main() -> ExitCode {
     }
 }
 
+/// Prints the help and exits when `args` asks for it.
+fn exit_if_help(args: &[String]) {
+    if wants_help(args) {
+        print!("{HELP}");
+        std::process::exit(0);
+    }
+}
+
 /// Returns `true` when `args` asks for help.
 fn wants_help(args: &[String]) -> bool {
     args.iter()

@@ -32,10 +32,7 @@ pub struct Options {
 
 impl Options {
     pub fn parse(args: &[String]) -> Result<Options, String> {
-        if crate::wants_help(args) {
-            print!("{}", crate::HELP);
-            std::process::exit(0);
-        }
+        crate::exit_if_help(args);
         let mut options = Options::default();
         let mut args = args.iter();
         while let Some(arg) = args.next() {

@@ -51,10 +51,7 @@ pub struct Options {
 
 impl Options {
     pub fn parse(args: &[String]) -> Result<Options, String> {
-        if crate::wants_help(args) {
-            print!("{}", crate::HELP);
-            std::process::exit(0);
-        }
+        crate::exit_if_help(args);
         let mut options = Options::default();
         for arg in args {
             match arg.as_str() {

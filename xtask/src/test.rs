@@ -64,10 +64,7 @@ pub struct Options {
 
 impl Options {
     pub fn parse(args: &[String]) -> Result<Options, String> {
-        if crate::wants_help(args) {
-            print!("{}", crate::HELP);
-            std::process::exit(0);
-        }
+        crate::exit_if_help(args);
         let mut only: Vec<Step> = Vec::new();
         let mut skip: Vec<Step> = Vec::new();
         let mut args = args.iter();
