@@ -29,7 +29,7 @@ pub fn status_index() -> Html {
                         <li>
                             <a href={format!("/status/{}/", s.code)}><strong>{ s.code }</strong>{ format!(" {}", s.reason) }</a>
                             if let Some(v) = s.vendor {
-                                <span class="tag">{ vendor_name(v) }</span>
+                                <span class="tag">{ format!("{} only", vendor_name(v)) }</span>
                             }
                             <span class="code-meaning">{ s.meaning }</span>
                         </li>
@@ -52,7 +52,7 @@ pub fn status_index() -> Html {
 /// A vendor's display name: its rule's name, or the few vendors without a rule.
 pub fn vendor_name(v: &str) -> String {
     match culprit_core::rules::rule(v) {
-        Some(r) => format!("{} only", r.name),
+        Some(r) => r.name.to_string(),
         None => match v {
             "cpanel" => "cPanel hosting".to_string(),
             "proxy" => "some proxies".to_string(),
@@ -91,9 +91,9 @@ pub fn status_page(props: &StatusPageProps) -> Html {
             <h1>{ format!("{code} {}", info.reason) }</h1>
             <p class="lead">{ info.meaning }</p>
             if let Some(v) = info.vendor {
-                <p>{ format!("Not part of the HTTP standard: {} use this code for their own purpose.", vendor_name(v).trim_end_matches(" only")) }
+                <p>{ format!("Not part of the HTTP standard: a code used by {} for its own purpose.", vendor_name(v)) }
                     if culprit_core::rules::rule(v).is_some() {
-                        {" "}<a href={format!("/source/{v}/")}>{ format!("More about {}", vendor_name(v).trim_end_matches(" only")) }</a>
+                        {" "}<a href={format!("/source/{v}/")}>{ format!("More about {}", vendor_name(v)) }</a>
                     }
                 </p>
             }
