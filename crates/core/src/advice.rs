@@ -8,6 +8,7 @@
 
 use crate::model::{Category, Fix, Hop, Retry, RetryAdvice, Via};
 use crate::neterror::{self, NetKind};
+use crate::rules::Fact;
 
 /// Everything advice may depend on.
 #[derive(Debug, Clone)]
@@ -21,7 +22,7 @@ pub struct Context<'a> {
     /// The hop that failed (decided by the engine).
     pub hop: Hop,
     /// Facts found by rules, e.g. `upstream-refused`, `php-fpm` (see build.rs FACTS).
-    pub facts: &'a [&'static str],
+    pub facts: &'a [Fact],
     /// Canonical browser network error code, when there is one.
     pub net_error: Option<&'a str>,
     pub via: &'a [Via],
@@ -156,12 +157,12 @@ impl Situation {
 }
 
 impl Context<'_> {
-    fn has(&self, fact: &str) -> bool {
+    fn has(&self, fact: Fact) -> bool {
         self.facts.contains(&fact)
     }
 
     fn php(&self) -> bool {
-        self.has("php-fpm")
+        self.has(Fact::PhpFpm)
     }
 
     fn net(&self) -> Option<&'static neterror::NetErrorInfo> {
@@ -197,13 +198,13 @@ pub fn situation(ctx: &Context<'_>) -> Situation {
         // A browser's own page whose code was not recognised: go by what the page says.
         return Net(if ctx.status.is_some() {
             NetKind::HttpStatus
-        } else if ctx.has("dns") {
+        } else if ctx.has(Fact::Dns) {
             NetKind::Dns
-        } else if ctx.has("origin-unreachable") || ctx.has("upstream-refused") {
+        } else if ctx.has(Fact::OriginUnreachable) || ctx.has(Fact::UpstreamRefused) {
             NetKind::Unreachable
-        } else if ctx.has("upstream-timeout") {
+        } else if ctx.has(Fact::UpstreamTimeout) {
             NetKind::Timeout
-        } else if ctx.has("origin-tls") {
+        } else if ctx.has(Fact::OriginTls) {
             NetKind::Tls
         } else {
             NetKind::Other
@@ -218,47 +219,47 @@ pub fn situation(ctx: &Context<'_>) -> Situation {
 
 fn from_facts(ctx: &Context<'_>, status: u16) -> Option<Situation> {
     use Situation::*;
-    let order: &[(&str, Situation)] = &[
-        ("maintenance", Maintenance),
-        ("rate-limited", RateLimited),
-        ("blocked", Blocked),
-        ("upstream-header-too-big", UpstreamHeaderTooBig),
-        ("dns", UpstreamDns),
-        ("upstream-dns", UpstreamDns),
-        ("origin-tls", UpstreamTls),
-        ("upstream-tls", UpstreamTls),
-        ("app-crashed", AppCrashed),
-        ("app-boot-timeout", AppBootTimeout),
+    let order: &[(Fact, Situation)] = &[
+        (Fact::Maintenance, Maintenance),
+        (Fact::RateLimited, RateLimited),
+        (Fact::Blocked, Blocked),
+        (Fact::UpstreamHeaderTooBig, UpstreamHeaderTooBig),
+        (Fact::Dns, UpstreamDns),
+        (Fact::UpstreamDns, UpstreamDns),
+        (Fact::OriginTls, UpstreamTls),
+        (Fact::UpstreamTls, UpstreamTls),
+        (Fact::AppCrashed, AppCrashed),
+        (Fact::AppBootTimeout, AppBootTimeout),
         // No server to try comes before what happened to the one tried.
-        ("no-upstream", NoUpstream),
-        ("upstream-refused", UpstreamRefused),
-        ("upstream-timeout", UpstreamTimeout),
-        ("upstream-reset", UpstreamReset),
-        ("upstream-closed", UpstreamClosed),
-        ("upstream-invalid", UpstreamInvalid),
-        ("upstream-failed", BadGateway),
-        ("origin-unreachable", OriginUnreachable),
-        ("edge-internal", EdgeInternal),
-        ("overloaded", Overloaded),
+        (Fact::NoUpstream, NoUpstream),
+        (Fact::UpstreamRefused, UpstreamRefused),
+        (Fact::UpstreamTimeout, UpstreamTimeout),
+        (Fact::UpstreamReset, UpstreamReset),
+        (Fact::UpstreamClosed, UpstreamClosed),
+        (Fact::UpstreamInvalid, UpstreamInvalid),
+        (Fact::UpstreamFailed, BadGateway),
+        (Fact::OriginUnreachable, OriginUnreachable),
+        (Fact::EdgeInternal, EdgeInternal),
+        (Fact::Overloaded, Overloaded),
     ];
-    if ctx.has("request-too-large") {
+    if ctx.has(Fact::RequestTooLarge) {
         return Some(match status {
             413 => PayloadTooLarge,
             414 => UriTooLong,
             _ => CookiesTooLarge,
         });
     }
-    if ctx.has("not-found") {
+    if ctx.has(Fact::NotFound) {
         return Some(if status == 410 { Gone } else { NotFound });
     }
-    if ctx.has("request-timeout") {
+    if ctx.has(Fact::RequestTimeout) {
         return Some(if status == 408 {
             ClientTimeout
         } else {
             UpstreamTimeout
         });
     }
-    order.iter().find(|(f, _)| ctx.has(f)).map(|(_, s)| *s)
+    order.iter().find(|(f, _)| ctx.has(*f)).map(|(_, s)| *s)
 }
 
 fn from_status(status: u16) -> Situation {
@@ -2371,12 +2372,12 @@ mod tests {
         category: Category,
         role: Hop,
         hop: Hop,
-        facts: &'static [&'static str],
+        facts: &'static [Fact],
         net: Option<&'static str>,
         has_ids: bool,
     }
 
-    fn case(status: u16, id: &'static str, facts: &'static [&'static str]) -> Case {
+    fn case(status: u16, id: &'static str, facts: &'static [Fact]) -> Case {
         let (name, category, role) = source(id);
         Case {
             status: Some(status),
@@ -2454,30 +2455,39 @@ mod tests {
         use Situation::*;
         let cases = [
             (
-                case(502, "nginx", &["upstream-refused", "php-fpm"]),
+                case(502, "nginx", &[Fact::UpstreamRefused, Fact::PhpFpm]),
                 UpstreamRefused,
             ),
             (case(502, "nginx", &[]), BadGateway),
-            (case(504, "nginx", &["upstream-timeout"]), UpstreamTimeout),
             (
-                case(502, "nginx", &["upstream-header-too-big"]),
+                case(504, "nginx", &[Fact::UpstreamTimeout]),
+                UpstreamTimeout,
+            ),
+            (
+                case(502, "nginx", &[Fact::UpstreamHeaderTooBig]),
                 UpstreamHeaderTooBig,
             ),
             (case(521, "cloudflare", &[]), UpstreamRefused),
             (case(522, "cloudflare", &[]), ConnectTimeout),
             (case(524, "cloudflare", &[]), UpstreamTimeout),
             (case(526, "cloudflare", &[]), UpstreamTls),
-            (case(530, "cloudflare", &["dns"]), UpstreamDns),
-            (case(503, "heroku", &["app-crashed"]), AppCrashed),
-            (case(503, "heroku", &["request-timeout"]), UpstreamTimeout),
-            (case(400, "nginx", &["request-too-large"]), CookiesTooLarge),
+            (case(530, "cloudflare", &[Fact::Dns]), UpstreamDns),
+            (case(503, "heroku", &[Fact::AppCrashed]), AppCrashed),
+            (
+                case(503, "heroku", &[Fact::RequestTimeout]),
+                UpstreamTimeout,
+            ),
+            (
+                case(400, "nginx", &[Fact::RequestTooLarge]),
+                CookiesTooLarge,
+            ),
             (case(494, "nginx", &[]), CookiesTooLarge),
             (case(431, "custom", &[]), CookiesTooLarge),
             (case(404, "nginx", &[]), NotFound),
             (case(410, "custom", &[]), Gone),
             (case(429, "cloudflare", &[]), RateLimited),
-            (case(403, "cloudflare", &["blocked"]), Blocked),
-            (case(503, "custom", &["maintenance"]), Maintenance),
+            (case(403, "cloudflare", &[Fact::Blocked]), Blocked),
+            (case(503, "custom", &[Fact::Maintenance]), Maintenance),
             (case(500, "custom", &[]), ServerError),
             (case(200, "none", &[]), NotError),
             (net_case("ERR_NAME_NOT_RESOLVED"), Net(NetKind::Dns)),
@@ -2497,7 +2507,7 @@ mod tests {
 
     #[test]
     fn explanation_names_the_hops() {
-        let c = case(502, "nginx", &["upstream-refused"]);
+        let c = case(502, "nginx", &[Fact::UpstreamRefused]);
         assert_eq!(
             run(&c, explain),
             "nginx, the gateway in front of the site, could not connect to the application server behind it: nothing was listening (connection refused)."
@@ -2507,19 +2517,19 @@ mod tests {
         assert!(e.starts_with("Cloudflare, the CDN in front of the site, could not connect to the site's origin server"), "{e}");
         assert!(e.contains("firewall"), "{e}");
         let s = run(
-            &case(502, "nginx", &["upstream-refused", "php-fpm"]),
+            &case(502, "nginx", &[Fact::UpstreamRefused, Fact::PhpFpm]),
             summary,
         );
         assert_eq!(
             s,
             "nginx wrote this 502: PHP-FPM behind it refused the connection."
         );
-        let s = run(&case(502, "tinyproxy", &["upstream-refused"]), summary);
+        let s = run(&case(502, "tinyproxy", &[Fact::UpstreamRefused]), summary);
         assert_eq!(
             s,
             "Tinyproxy wrote this 502: the site's server refused the connection."
         );
-        let s = run(&case(502, "nginx", &["upstream-refused"]), summary);
+        let s = run(&case(502, "nginx", &[Fact::UpstreamRefused]), summary);
         assert_eq!(
             s,
             "nginx wrote this 502: the app server behind it refused the connection."
@@ -2530,7 +2540,7 @@ mod tests {
     fn cloudflare_521_and_nginx_php_502_differ() {
         let cf = run(&case(521, "cloudflare", &[]), owner_fixes);
         let ng = run(
-            &case(502, "nginx", &["upstream-refused", "php-fpm"]),
+            &case(502, "nginx", &[Fact::UpstreamRefused, Fact::PhpFpm]),
             owner_fixes,
         );
         assert_ne!(ids(&cf), ids(&ng));
@@ -2573,37 +2583,37 @@ mod tests {
                 &["shrink-cookies", "raise-header-limits"],
             ),
             (
-                case(400, "nginx", &["request-too-large"]),
+                case(400, "nginx", &[Fact::RequestTooLarge]),
                 &["clear-cookies"],
                 &[],
                 &[],
             ),
             (
-                case(504, "nginx", &["upstream-timeout"]),
+                case(504, "nginx", &[Fact::UpstreamTimeout]),
                 &["retry", "auto-retry"],
                 &["flush-dns"],
                 &["raise-proxy-timeouts"],
             ),
             (
-                case(502, "nginx", &["upstream-header-too-big"]),
+                case(502, "nginx", &[Fact::UpstreamHeaderTooBig]),
                 &["tell-owner"],
                 &[],
                 &["raise-proxy-buffers"],
             ),
             (
-                case(503, "heroku", &["app-crashed"]),
+                case(503, "heroku", &[Fact::AppCrashed]),
                 &["wait"],
                 &[],
                 &["read-error-log", "check-deploy"],
             ),
             (
-                case(503, "custom", &["maintenance"]),
+                case(503, "custom", &[Fact::Maintenance]),
                 &["wait"],
                 &["clear-cookies"],
                 &["check-maintenance"],
             ),
             (
-                case(403, "cloudflare", &["blocked"]),
+                case(403, "cloudflare", &[Fact::Blocked]),
                 &["switch-network", "disable-extensions"],
                 &["retry"],
                 &["check-waf-rules"],
@@ -2674,12 +2684,12 @@ mod tests {
         use Situation::*;
         let mut c = net_case("ERR_NAME_NOT_RESOLVED");
         c.net = None;
-        c.facts = &["dns"];
+        c.facts = &[Fact::Dns];
         assert_eq!(run(&c, situation), Net(NetKind::Dns));
         let e = run(&c, explain);
         assert!(e.starts_with("Your browser (Chrome) could not find"), "{e}");
         assert!(run(&c, visitor_fixes).iter().any(|f| f.id == "flush-dns"));
-        c.facts = &["origin-unreachable"];
+        c.facts = &[Fact::OriginUnreachable];
         assert_eq!(run(&c, situation), Net(NetKind::Unreachable));
         c.facts = &[];
         c.status = Some(502);
@@ -2698,7 +2708,7 @@ mod tests {
             category,
             role,
             hop: Hop::Edge,
-            facts: &["not-found"],
+            facts: &[Fact::NotFound],
             net: None,
             has_ids: true,
         };
@@ -2712,7 +2722,7 @@ mod tests {
         assert_eq!(v.first().map(|f| f.id.as_str()), Some("check-url"));
         assert_eq!(run(&c, retry).advice, RetryAdvice::No);
         // A plain web server's 404 is about the link, not the host setup.
-        let o = run(&case(404, "nginx", &["not-found"]), owner_fixes);
+        let o = run(&case(404, "nginx", &[Fact::NotFound]), owner_fixes);
         assert_eq!(o.first().map(|f| f.id.as_str()), Some("fix-links"));
     }
 
@@ -2813,7 +2823,7 @@ mod tests {
 
     #[test]
     fn via_is_named_as_relay() {
-        let c = case(502, "nginx", &["upstream-refused"]);
+        let c = case(502, "nginx", &[Fact::UpstreamRefused]);
         let via = [Via {
             id: "cloudflare".into(),
             name: "Cloudflare".into(),

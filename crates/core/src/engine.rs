@@ -4,7 +4,7 @@ use crate::advice::{self, Context};
 use crate::input::Observation;
 use crate::matcher::{self, Hit, Hits, Region};
 use crate::model::*;
-use crate::rules::{Place, RULES, Rule};
+use crate::rules::{Fact, Place, RULES, Rule};
 use crate::text::{self, PageText};
 
 /// Authorship score at which a product is said to have written the page.
@@ -222,7 +222,7 @@ pub fn diagnose(o: &Observation<'_>) -> Diagnosis {
         .collect();
 
     // Facts from the source's signals (and from logs of any product).
-    let mut facts: Vec<&'static str> = Vec::new();
+    let mut facts: Vec<Fact> = Vec::new();
     for h in &hits {
         let s = signal(h);
         if let Some(f) = s.fact {
@@ -685,7 +685,7 @@ pub(crate) fn decide_hop(
     rule: Option<&Rule>,
     source: &Source,
     status: Option<u16>,
-    facts: &[&str],
+    facts: &[Fact],
     net_hop: Option<Hop>,
     has_net_error: bool,
 ) -> Hop {
@@ -701,36 +701,34 @@ pub(crate) fn decide_hop(
         return *h;
     }
     let role = rule.map_or(Hop::Origin, |r| r.role);
-    const ORIGIN_FACTS: &[&str] = &[
-        "upstream-refused",
-        "upstream-closed",
-        "upstream-reset",
-        "upstream-timeout",
-        "upstream-invalid",
-        "upstream-header-too-big",
-        "upstream-dns",
-        "upstream-tls",
-        "no-upstream",
-        "origin-unreachable",
-        "origin-tls",
-        "app-crashed",
-        "app-boot-timeout",
-        "php-fpm",
-        "upstream-failed",
+    use Fact::*;
+    const ORIGIN_FACTS: &[Fact] = &[
+        UpstreamRefused,
+        UpstreamClosed,
+        UpstreamReset,
+        UpstreamTimeout,
+        UpstreamInvalid,
+        UpstreamHeaderTooBig,
+        UpstreamDns,
+        UpstreamTls,
+        NoUpstream,
+        OriginUnreachable,
+        OriginTls,
+        AppCrashed,
+        AppBootTimeout,
+        PhpFpm,
+        UpstreamFailed,
     ];
-    if facts.contains(&"request-too-large") {
+    if facts.contains(&RequestTooLarge) {
         return Hop::Browser;
     }
-    if facts.contains(&"edge-internal") {
+    if facts.contains(&EdgeInternal) {
         return Hop::Edge;
     }
     if facts.iter().any(|f| ORIGIN_FACTS.contains(f)) {
         return Hop::Origin;
     }
-    if facts
-        .iter()
-        .any(|f| matches!(*f, "blocked" | "rate-limited"))
-    {
+    if facts.iter().any(|f| matches!(*f, Blocked | RateLimited)) {
         return if role == Hop::Browser {
             Hop::Origin
         } else {

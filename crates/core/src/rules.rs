@@ -34,8 +34,8 @@ pub struct Signal {
     pub header: Option<&'static str>,
     /// Status this signal implies when the input carries none.
     pub status: Option<u16>,
-    /// A fact about what went wrong (see build.rs `FACTS`).
-    pub fact: Option<&'static str>,
+    /// A fact about what went wrong.
+    pub fact: Option<Fact>,
     /// The browser network error this signal names (for browser pages that show no code).
     pub net_error: Option<&'static str>,
     /// Match the pattern's case exactly (HAProxy's `SH--` and `sH--` differ).
