@@ -1,8 +1,18 @@
 //! Table-driven test over every fixture in `tests/fixtures/<source>/`: each input is
 //! diagnosed and checked against its `.toml` sidecar, and against the full snapshot
-//! `<name>.diagnosis.json` (rewrite with `CULPRIT_BLESS=1`).
+//! `<name>.diagnosis.json`.
+//!
+//! `CULPRIT_BLESS=1` rewrites the snapshots, and only the snapshots of fixtures whose
+//! diagnosis agrees with their sidecar: a sidecar states what an expert would say, so a
+//! snapshot is never blessed over it. Blessing happens only with the value `1` (`0` or empty
+//! means no; anything else is refused), and never when `CI` is set: CI compares, it does not
+//! rewrite.
+
+// A failing fixture or a refused blessing is a panic by design.
+#![allow(clippy::expect_used, clippy::panic)]
 
 use serde::Deserialize;
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 #[derive(Deserialize)]
@@ -64,9 +74,60 @@ fn snapshot_path(input: &Path) -> PathBuf {
     input.with_file_name(format!("{stem}.diagnosis.json"))
 }
 
+/// Whether to rewrite snapshots, from the values of `CULPRIT_BLESS` and `CI`.
+fn bless_mode(bless: Option<&OsStr>, ci: Option<&OsStr>) -> Result<bool, String> {
+    let on = match bless {
+        None => false,
+        Some(v) if v.is_empty() || v == "0" => false,
+        Some(v) if v == "1" => true,
+        Some(other) => {
+            return Err(format!(
+                "CULPRIT_BLESS={}: set it to 1 to rewrite the snapshots, or leave it unset",
+                other.to_string_lossy()
+            ));
+        }
+    };
+    if on && ci.is_some_and(|v| !v.is_empty()) {
+        return Err(
+            "CULPRIT_BLESS=1 is refused because CI is set: CI compares the snapshots, it \
+                    never rewrites them. Bless on a workstation and commit the reviewed diff."
+                .to_string(),
+        );
+    }
+    Ok(on)
+}
+
+#[test]
+fn bless_only_with_1_and_never_under_ci() {
+    fn os(s: &str) -> Option<&OsStr> {
+        Some(OsStr::new(s))
+    }
+    assert_eq!(bless_mode(None, None), Ok(false));
+    assert_eq!(bless_mode(os("0"), None), Ok(false));
+    assert_eq!(bless_mode(os(""), None), Ok(false));
+    assert_eq!(bless_mode(os("1"), None), Ok(true));
+    assert_eq!(bless_mode(os("1"), os("")), Ok(true));
+    assert_eq!(bless_mode(None, os("true")), Ok(false));
+    assert_eq!(bless_mode(os("0"), os("true")), Ok(false));
+    for value in ["true", "yes", "2", " 1"] {
+        assert!(
+            bless_mode(os(value), None).is_err(),
+            "CULPRIT_BLESS={value}"
+        );
+    }
+    let refused = bless_mode(os("1"), os("true")).expect_err("no blessing under CI");
+    assert!(refused.contains("refused because CI is set"), "{refused}");
+}
+
 #[test]
 fn every_fixture_is_diagnosed_as_its_sidecar_says() {
-    let bless = std::env::var_os("CULPRIT_BLESS").is_some();
+    let bless = match bless_mode(
+        std::env::var_os("CULPRIT_BLESS").as_deref(),
+        std::env::var_os("CI").as_deref(),
+    ) {
+        Ok(bless) => bless,
+        Err(e) => panic!("{e}"),
+    };
     let mut failures = Vec::new();
     let all = fixtures();
     assert!(!all.is_empty(), "no fixtures found");
@@ -150,7 +211,12 @@ fn every_fixture_is_diagnosed_as_its_sidecar_says() {
         // The snapshot: full diagnosis, compared as JSON values.
         let snap = snapshot_path(input);
         let pretty = serde_json::to_string_pretty(&d).unwrap_or_default() + "\n";
-        if bless {
+        if bless && !problems.is_empty() {
+            problems.push(format!(
+                "{} not rewritten: the diagnosis disagrees with the sidecar",
+                snap.display()
+            ));
+        } else if bless {
             if let Err(e) = std::fs::write(&snap, &pretty) {
                 problems.push(format!("cannot write snapshot: {e}"));
             }
