@@ -5,7 +5,12 @@
 //! back. With `CULPRIT_CAPTURE=1` the responses (and error-log lines) are also written as
 //! fixtures under `crates/core/tests/fixtures/<source>/live-*`.
 //!
-//! The harness is the `culprit_tests` library (`tests/src/lib.rs`). Server modules live in
+//! The harness is the `culprit_tests` library (`tests/src/lib.rs`). A proxy is a
+//! `Server` (its configuration files and command line as templates with `{dir}`, `{port}` and
+//! `{port:<upstream>}` placeholders, plus a snippet repeated per broken upstream) and a table
+//! of `LiveCase`s (what to ask, the status and hop expected, which log lines to capture too);
+//! `Server::run` starts it, runs the table, and stops it by PID, also when a check panics.
+//! Fixtures are written only when the diagnosis is right. Server modules live in
 //! `tests/live/servers/`; part B declares its own with `#[path = "servers/<name>.rs"] mod <name>;`
 //! inside `part_b.rs`.
 

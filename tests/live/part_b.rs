@@ -3,9 +3,8 @@
 //!
 //! Each server module has one `run()` that starts the server once, walks through its cases
 //! (broken upstreams for the proxies; a missing page and a failing JSP for Tomcat) and reports
-//! every mismatch at the end. The tests below only call them.
-
-use culprit_tests::{Failures, status_of};
+//! every mismatch at the end. The tests below only call them. The proxies are a
+//! `culprit_tests::Server` (config template) plus a table of `LiveCase`s.
 
 #[path = "servers/caddy.rs"]
 mod caddy;
@@ -48,26 +47,4 @@ fn nghttpx_reverse_proxy_in_front_of_broken_upstreams() {
 #[test]
 fn tomcat_error_reports() {
     tomcat::run();
-}
-
-/// For an upstream failure the server passes on instead of writing a page: checks only the
-/// status it relayed (nothing is captured, since no product wrote an error page).
-pub(crate) fn relayed(
-    failures: &mut Failures,
-    case: &str,
-    fetched: Result<Vec<u8>, String>,
-    status: u16,
-) {
-    let Some(raw) = failures.record(case, fetched) else {
-        return;
-    };
-    if status_of(&raw) != Some(status) {
-        failures.record::<()>(
-            case,
-            Err(format!(
-                "expected the server to relay status {status}, got:\n{}",
-                String::from_utf8_lossy(&raw)
-            )),
-        );
-    }
 }

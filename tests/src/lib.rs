@@ -11,6 +11,7 @@
 
 use culprit_core::{Diagnosis, Hop};
 use std::collections::HashMap;
+use std::ffi::OsStr;
 use std::fs::File;
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
@@ -744,9 +745,41 @@ pub fn note_banner_version(source: &str, banner: &str, marker: &str, product: &s
     }
 }
 
-/// True when the run should write fixtures (`CULPRIT_CAPTURE=1`).
+/// Whether to write fixtures, from the values of `CULPRIT_CAPTURE` and `CI`: only with the
+/// value `1` (`0` or empty means no, anything else is refused), and never when `CI` is set,
+/// since CI checks against the committed fixtures and never rewrites them.
+pub fn capture_mode(capture: Option<&OsStr>, ci: Option<&OsStr>) -> Result<bool, String> {
+    let on = match capture {
+        None => false,
+        Some(v) if v.is_empty() || v == "0" => false,
+        Some(v) if v == "1" => true,
+        Some(other) => {
+            return Err(format!(
+                "CULPRIT_CAPTURE={}: set it to 1 to write fixtures, or leave it unset",
+                other.to_string_lossy()
+            ));
+        }
+    };
+    if on && ci.is_some_and(|v| !v.is_empty()) {
+        return Err(
+            "CULPRIT_CAPTURE=1 is refused because CI is set: CI checks the committed \
+                    fixtures, it never rewrites them. Capture on a workstation and review the diff."
+                .to_string(),
+        );
+    }
+    Ok(on)
+}
+
+/// True when the run should write fixtures (`CULPRIT_CAPTURE=1`); panics when capturing is
+/// asked for but refused (see [`capture_mode`]).
 pub fn capturing() -> bool {
-    std::env::var_os("CULPRIT_CAPTURE").is_some_and(|v| v == "1")
+    match capture_mode(
+        std::env::var_os("CULPRIT_CAPTURE").as_deref(),
+        std::env::var_os("CI").as_deref(),
+    ) {
+        Ok(on) => on,
+        Err(e) => panic!("{e}"),
+    }
 }
 
 /// The fixture folder of `source`: `crates/core/tests/fixtures/<source>/`.
@@ -772,28 +805,21 @@ pub struct Fixture<'a> {
     pub what: &'a str,
 }
 
-/// With `CULPRIT_CAPTURE=1`, writes `crates/core/tests/fixtures/<source>/live-<case>.http`
-/// and a `.toml` sidecar naming the source and the status on the status line.
-pub fn capture(source: &str, case: &str, raw: &[u8]) {
-    capture_fixture(&Fixture {
-        source,
-        case,
-        ext: "http",
-        raw,
-        status: status_of(raw),
-        hop: None,
-        what: case,
-    });
+/// With `CULPRIT_CAPTURE=1`, writes the fixture, its `.toml` sidecar and its diagnosis
+/// snapshot, but only after checking that the diagnosis says what the fixture states (source,
+/// status, hop): a wrong answer is never written down as the expected one.
+pub fn capture_fixture(f: &Fixture<'_>) -> Result<(), String> {
+    if !capturing() {
+        return Ok(());
+    }
+    write_fixture(f, &fixture_dir(f.source))
 }
 
-/// With `CULPRIT_CAPTURE=1`, writes the fixture and its `.toml` sidecar. The input file is
-/// always rewritten; the sidecar is rewritten too, so that it matches the fresh capture.
-pub fn capture_fixture(f: &Fixture<'_>) {
-    if !capturing() {
-        return;
-    }
-    let dir = fixture_dir(f.source);
-    if let Err(e) = std::fs::create_dir_all(&dir) {
+/// Checks the diagnosis of `f`, then writes the fixture, sidecar and snapshot into `dir`.
+fn write_fixture(f: &Fixture<'_>, dir: &Path) -> Result<(), String> {
+    let d = try_check(f.raw, f.source, f.status, f.hop)
+        .map_err(|e| format!("not captured, the diagnosis is wrong: {e}"))?;
+    if let Err(e) = std::fs::create_dir_all(dir) {
         panic!("cannot create {}: {e}", dir.display());
     }
     let stem = format!("live-{}", f.case);
@@ -827,14 +853,13 @@ pub fn capture_fixture(f: &Fixture<'_>) {
     }
     // The diagnosis snapshot, exactly as `CULPRIT_BLESS=1` in culprit-core's fixture test
     // writes it, so a fresh capture needs no blessing of every other source.
-    if let Ok(d) = culprit_core::diagnose(f.raw)
-        && let Ok(json) = serde_json::to_string_pretty(&d)
-    {
-        let snapshot = dir.join(format!("{stem}.diagnosis.json"));
-        if let Err(e) = std::fs::write(&snapshot, json + "\n") {
-            panic!("cannot write {}: {e}", snapshot.display());
-        }
+    let json = serde_json::to_string_pretty(&d)
+        .map_err(|e| format!("the diagnosis does not serialise: {e}"))?;
+    let snapshot = dir.join(format!("{stem}.diagnosis.json"));
+    if let Err(e) = std::fs::write(&snapshot, json + "\n") {
+        panic!("cannot write {}: {e}", snapshot.display());
     }
+    Ok(())
 }
 
 /// The lower-case name of a hop, as used in fixtures and rule files.
@@ -961,77 +986,24 @@ pub struct Case<'a> {
 }
 
 impl Case<'_> {
-    /// Fetches `path` from the server on `port`, captures the response as a fixture and checks
-    /// the diagnosis; returns the raw response when there was one.
-    pub fn http(&self, port: u16, path: &str, failures: &mut Failures) -> Option<Vec<u8>> {
-        let raw = failures.record(
-            self.case,
-            fetch(port, "localhost", path, Duration::from_secs(10)),
-        )?;
-        self.judge(&raw, failures);
-        Some(raw)
-    }
-
-    /// Captures an already fetched response and checks its diagnosis.
+    /// Checks the diagnosis of an already fetched response and, when it is right, captures
+    /// the response.
     pub fn judge(&self, raw: &[u8], failures: &mut Failures) {
-        capture_fixture(&Fixture {
-            source: self.source,
-            case: self.case,
-            ext: "http",
-            raw,
-            status: status_of(raw),
-            hop: Some(self.hop),
-            what: self.what,
-        });
-        failures.check(self.case, raw, self.source, self.status, self.hop);
-    }
-
-    /// Waits for the log line(s) containing `needle` in `log`, captures them as
-    /// `live-<case>-log.log` and checks their diagnosis (same source, status and hop).
-    pub fn log(&self, log: &Path, needle: &str, failures: &mut Failures) -> Option<String> {
-        let case = format!("{}-log", self.case);
-        let lines = failures.record(&case, wait_for_log(log, needle, Duration::from_secs(3)))?;
-        self.judge_log(&lines, failures);
-        Some(lines)
-    }
-
-    /// Waits until the log has a line containing `needle` written after byte `offset` (see
-    /// [`log_len`]), then captures every line written after `offset` that contains `keep`.
-    pub fn log_since(
-        &self,
-        log: &Path,
-        offset: u64,
-        needle: &str,
-        keep: &str,
-        failures: &mut Failures,
-    ) -> Option<String> {
-        let case = format!("{}-log", self.case);
-        let deadline = Instant::now() + Duration::from_secs(3);
-        let lines = loop {
-            let all = std::fs::read(log).unwrap_or_default();
-            let new = String::from_utf8_lossy(all.get(offset as usize..).unwrap_or_default())
-                .into_owned();
-            if new.contains(needle) {
-                let kept: Vec<&str> = new.lines().filter(|l| l.contains(keep)).collect();
-                break Ok(format!("{}\n", kept.join("\n")));
-            }
-            if Instant::now() >= deadline {
-                break Err(format!(
-                    "{} got no line containing {needle:?}; new lines:\n{new}",
-                    log.display()
-                ));
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        };
-        let lines = failures.record(&case, lines)?;
-        self.judge_log(&lines, failures);
-        Some(lines)
-    }
-
-    /// Captures log lines found some other way as `live-<case>-log.log` and checks their
-    /// diagnosis.
-    pub fn judge_log(&self, lines: &str, failures: &mut Failures) {
-        self.judge_lines(&format!("{}-log", self.case), lines, failures);
+        if failures
+            .check(self.case, raw, self.source, self.status, self.hop)
+            .is_some()
+        {
+            let captured = capture_fixture(&Fixture {
+                source: self.source,
+                case: self.case,
+                ext: "http",
+                raw,
+                status: status_of(raw),
+                hop: Some(self.hop),
+                what: self.what,
+            });
+            failures.record(self.case, captured);
+        }
     }
 
     /// Checks a fetched response: first that the server sent the expected status, then that
@@ -1064,7 +1036,11 @@ impl Case<'_> {
     }
 
     fn judge_lines(&self, case: &str, lines: &str, failures: &mut Failures) {
-        capture_fixture(&Fixture {
+        let checked = failures.check(case, lines.as_bytes(), self.source, self.status, self.hop);
+        if checked.is_none() {
+            return;
+        }
+        let captured = capture_fixture(&Fixture {
             source: self.source,
             case,
             ext: "log",
@@ -1077,6 +1053,545 @@ impl Case<'_> {
                 format!("log line, {}", self.what)
             },
         });
-        failures.check(case, lines.as_bytes(), self.source, self.status, self.hop);
+        failures.record(case, captured);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Servers as a config template plus a table of cases
+// ---------------------------------------------------------------------------------------------
+
+/// A server under test: the files and command line that start it, as templates.
+///
+/// Templates are plain text with placeholders, replaced in this order: `vars` (which may
+/// themselves hold placeholders), `snippets` (each repeated once per case that has an
+/// upstream, in table order), then `{dir}` (the work directory), `{port}` (the port the
+/// server listens on, on 127.0.0.1) and `{port:NAME}` (the port of the broken upstream
+/// `NAME`: a [`Broken::name`] of the table's upstreams, or a name from `extra_upstreams`).
+/// Inside a snippet, `{name}` is the upstream's [`Broken::name`], `{ident}` the same with `_`
+/// for `-`, and `{upstream_port}` its port.
+#[derive(Debug, Clone, Copy)]
+pub struct Server<'a> {
+    /// The fixture folder the captures go to (`crates/core/tests/fixtures/<source>/`).
+    pub source: &'a str,
+    /// The product's name in messages (`Apache`, `Traffic Server`).
+    pub name: &'a str,
+    /// The binary to start, found with [`require`].
+    pub program: &'a str,
+    pub args: &'a [&'a str],
+    pub env: &'a [(&'a str, &'a str)],
+    /// Files written into the work directory before the start: (path, template).
+    pub files: &'a [(&'a str, &'a str)],
+    pub vars: &'a [(&'a str, &'a str)],
+    pub snippets: &'a [(&'a str, &'a str)],
+    /// Broken upstreams no case is about but the configuration routes to.
+    pub extra_upstreams: &'a [(&'a str, Broken)],
+    /// A file (templated) the server writes its PID to, when it forks.
+    pub pid_file: Option<&'a str>,
+    /// Anything else to set up in the work directory before the start.
+    pub prepare: Option<Prepare>,
+    /// The `Host` header of the requests (templated).
+    pub host: &'a str,
+    /// How long to wait for a log line.
+    pub log_wait: Duration,
+}
+
+impl<'a> Server<'a> {
+    /// A server with no files, arguments or snippets yet, asked with `Host: localhost`.
+    pub const fn new(source: &'a str, name: &'a str, program: &'a str) -> Self {
+        Server {
+            source,
+            name,
+            program,
+            args: &[],
+            env: &[],
+            files: &[],
+            vars: &[],
+            snippets: &[],
+            extra_upstreams: &[],
+            pid_file: None,
+            prepare: None,
+            host: "localhost",
+            log_wait: Duration::from_secs(3),
+        }
+    }
+}
+
+/// Sets up the work directory beyond the templated files.
+pub type Prepare = fn(&WorkDir) -> Result<(), String>;
+
+/// What a case asks the server.
+#[derive(Debug, Clone, Copy)]
+pub enum Request<'a> {
+    /// `GET path` (templated) straight to the server.
+    Get(&'a str),
+    /// An absolute-URI `GET url` (templated) to the server as a forward proxy.
+    Proxy(&'a str),
+    /// Nothing: the case only reads a log.
+    None,
+}
+
+/// What a case expects back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    /// An error page the server wrote: the status it sent, then the diagnosis (see
+    /// [`Case::page`]); captured as a fixture.
+    Page,
+    /// A status the server only passed on from the upstream: checked, never captured.
+    Relayed,
+}
+
+/// Where a case's log lines come from.
+#[derive(Debug, Clone, Copy)]
+pub enum LogFrom<'a> {
+    /// A file in the work directory.
+    File(&'a str),
+    /// A program that prints the log of the request for the given path.
+    Custom(fn(&Running<'_>, &str) -> Result<String, String>),
+}
+
+/// Log lines a case also captures and checks (same source, status and hop as its page).
+#[derive(Debug, Clone, Copy)]
+pub struct Log<'a> {
+    pub from: LogFrom<'a>,
+    /// Added to the case name for the fixture: `-log`, `-error-log`, `-cache-log`, or empty
+    /// when the case is only about the log.
+    pub suffix: &'a str,
+    /// Words put before the case's own in the provenance line (`error log (JSON)`).
+    pub label: &'a str,
+    /// Wait for a line containing this (templated; also `{path}`, `{url}`, `{addr}`: the
+    /// request's path, its URL, and the upstream's `127.0.0.1:port`).
+    pub needle: &'a str,
+    /// Of the lines holding `needle`, keep only those also holding this (templated).
+    pub keep: &'a str,
+    /// Only lines written after the case's request was sent.
+    pub since_request: bool,
+}
+
+impl<'a> Log<'a> {
+    /// Every line of `file` holding `needle`, captured as `<case>-log`.
+    pub const fn lines(file: &'a str, needle: &'a str) -> Self {
+        Log {
+            from: LogFrom::File(file),
+            suffix: "-log",
+            label: "",
+            needle,
+            keep: "",
+            since_request: false,
+        }
+    }
+
+    /// The same, with another fixture suffix and provenance words.
+    pub const fn named(self, suffix: &'a str, label: &'a str) -> Self {
+        Log {
+            suffix,
+            label,
+            ..self
+        }
+    }
+
+    pub const fn keep(self, keep: &'a str) -> Self {
+        Log { keep, ..self }
+    }
+
+    pub const fn since_request(self) -> Self {
+        Log {
+            since_request: true,
+            ..self
+        }
+    }
+}
+
+/// One row of a server's case table.
+#[derive(Debug, Clone, Copy)]
+pub struct LiveCase<'a> {
+    /// Fixture stem without `live-`.
+    pub case: &'a str,
+    /// Words for the provenance line.
+    pub what: &'a str,
+    /// The broken upstream this case's route leads to (one fresh upstream per case).
+    pub upstream: Option<Broken>,
+    pub request: Request<'a>,
+    /// The status the server sends (or, for [`Expect::Relayed`], passes on).
+    pub status: u16,
+    pub hop: Hop,
+    pub expect: Expect,
+    pub logs: &'a [Log<'a>],
+}
+
+impl<'a> LiveCase<'a> {
+    /// The server in front of a `kind` upstream, asked for `/{name}`; the origin failed.
+    pub const fn upstream(kind: Broken, status: u16, case: &'a str, what: &'a str) -> Self {
+        LiveCase {
+            case,
+            what,
+            upstream: Some(kind),
+            request: Request::Get("/{name}"),
+            status,
+            hop: Hop::Origin,
+            expect: Expect::Page,
+            logs: &[],
+        }
+    }
+
+    /// A page the server writes itself for `GET path`.
+    pub const fn get(path: &'a str, status: u16, hop: Hop, case: &'a str, what: &'a str) -> Self {
+        LiveCase {
+            case,
+            what,
+            upstream: None,
+            request: Request::Get(path),
+            status,
+            hop,
+            expect: Expect::Page,
+            logs: &[],
+        }
+    }
+
+    /// A case about log lines alone.
+    pub const fn log_only(case: &'a str, what: &'a str, status: u16, log: &'a [Log<'a>]) -> Self {
+        LiveCase {
+            case,
+            what,
+            upstream: None,
+            request: Request::None,
+            status,
+            hop: Hop::Origin,
+            expect: Expect::Page,
+            logs: log,
+        }
+    }
+
+    pub const fn logs(self, logs: &'a [Log<'a>]) -> Self {
+        LiveCase { logs, ..self }
+    }
+
+    pub const fn request(self, request: Request<'a>) -> Self {
+        LiveCase { request, ..self }
+    }
+
+    /// The status is the upstream's, passed on: check it, capture nothing.
+    pub const fn relayed(self) -> Self {
+        LiveCase {
+            expect: Expect::Relayed,
+            ..self
+        }
+    }
+}
+
+/// A started server with its upstreams. Dropping it stops the server (by PID, also when a
+/// check panicked), then the upstreams, then removes the work directory.
+#[derive(Debug)]
+pub struct Running<'a> {
+    /// Set once started; dropped (stopped) first.
+    proc: Option<Proc>,
+    upstreams: Vec<(String, Upstream)>,
+    pub wd: WorkDir,
+    pub port: u16,
+    /// Placeholders and what they stand for: the server's `vars`, then its snippets.
+    vars: Vec<(String, String)>,
+    pub server: Server<'a>,
+}
+
+impl<'a> Server<'a> {
+    /// Writes the configuration for `cases`, starts the server on a free port of 127.0.0.1
+    /// and waits until it listens (panicking with its output when it does not).
+    pub fn start(&self, cases: &[LiveCase<'_>]) -> Running<'a> {
+        let program = require(self.program);
+        let wd = workdir(self.source);
+        let port = free_port();
+        let mut upstreams: Vec<(String, Upstream)> = cases
+            .iter()
+            .filter_map(|c| c.upstream)
+            .map(|kind| (kind.name().to_string(), broken_upstream(kind)))
+            .collect();
+        let routed = upstreams.len();
+        for (name, kind) in self.extra_upstreams {
+            upstreams.push((name.to_string(), broken_upstream(*kind)));
+        }
+        let mut vars: Vec<(String, String)> = self
+            .vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        for (placeholder, template) in self.snippets {
+            let text: String = upstreams[..routed]
+                .iter()
+                .map(|(name, up)| {
+                    template
+                        .replace("{name}", name)
+                        .replace("{ident}", &name.replace('-', "_"))
+                        .replace("{upstream_port}", &up.port.to_string())
+                })
+                .collect();
+            vars.push((placeholder.to_string(), text));
+        }
+        let mut running = Running {
+            proc: None,
+            upstreams,
+            wd,
+            port,
+            vars,
+            server: *self,
+        };
+        for (path, template) in self.files {
+            running.wd.write(path, running.fill(template));
+        }
+        if let Some(prepare) = self.prepare
+            && let Err(e) = prepare(&running.wd)
+        {
+            panic!("{e}");
+        }
+        let mut command = Command::new(&program);
+        for arg in self.args {
+            command.arg(running.fill(arg));
+        }
+        for (name, value) in self.env {
+            command.env(name, running.fill(value));
+        }
+        command.current_dir(running.wd.path());
+        let mut proc = spawn(&mut command);
+        if let Some(pid_file) = self.pid_file {
+            proc = proc.with_pid_file(running.fill(pid_file));
+        }
+        let proc = running.proc.insert(proc);
+        proc.ready(port);
+        running
+    }
+
+    /// Starts the server, runs every case of the table, and panics with every failure.
+    pub fn run(&self, cases: &[LiveCase<'_>]) {
+        let running = self.start(cases);
+        let mut failures = Failures::new();
+        running.run_cases(cases, &mut failures);
+        running.finish(failures);
+    }
+}
+
+impl Running<'_> {
+    /// The broken upstream named `name` ([`Broken::name`] or an extra upstream's name).
+    pub fn upstream(&self, name: &str) -> Option<&Upstream> {
+        self.upstreams
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, u)| u)
+    }
+
+    /// Fills the server's placeholders in `template` (see [`Server`]).
+    pub fn fill(&self, template: &str) -> String {
+        let mut s = template.to_string();
+        for (placeholder, value) in &self.vars {
+            s = s.replace(placeholder, value);
+        }
+        for (name, up) in &self.upstreams {
+            s = s.replace(&format!("{{port:{name}}}"), &up.port.to_string());
+        }
+        s.replace("{dir}", &self.wd.path().display().to_string())
+            .replace("{port}", &self.port.to_string())
+    }
+
+    /// Runs every case in table order and returns the log lines each captured, by fixture
+    /// case name.
+    pub fn run_cases(
+        &self,
+        cases: &[LiveCase<'_>],
+        failures: &mut Failures,
+    ) -> Vec<(String, String)> {
+        let mut logs = Vec::new();
+        for c in cases {
+            let up = c.upstream.and_then(|k| self.upstream(k.name()));
+            let name = c.upstream.map(Broken::name).unwrap_or_default();
+            let fill = |t: &str| {
+                let mut s = self.fill(&t.replace("{name}", name));
+                if let Some(up) = up {
+                    s = s.replace("{addr}", &up.addr());
+                }
+                s
+            };
+            let expect = Case {
+                source: self.server.source,
+                case: c.case,
+                what: c.what,
+                status: c.status,
+                hop: c.hop,
+            };
+            let offsets: Vec<u64> = c
+                .logs
+                .iter()
+                .map(|l| match l.from {
+                    LogFrom::File(f) if l.since_request => log_len(&self.wd.join(f)),
+                    _ => 0,
+                })
+                .collect();
+            let timeout = Duration::from_secs(10);
+            let (path, fetched) = match c.request {
+                Request::Get(path) => {
+                    let path = fill(path);
+                    let got = fetch(self.port, &fill(self.server.host), &path, timeout);
+                    (path, Some(got))
+                }
+                Request::Proxy(url) => {
+                    let url = fill(url);
+                    let got = fetch_via_proxy(self.port, &url, timeout);
+                    (url, Some(got))
+                }
+                Request::None => (String::new(), None),
+            };
+            match (fetched, c.expect) {
+                (Some(got), Expect::Page) => expect.page(got, failures),
+                (Some(got), Expect::Relayed) => relayed(failures, c.case, got, c.status),
+                (None, _) => {}
+            }
+            if let Some(up) = up {
+                up.check_reached(c.case, self.server.name, failures);
+            }
+            for (log, offset) in c.logs.iter().zip(offsets) {
+                let fill = |t: &str| fill(t).replace("{path}", &path).replace("{url}", &path);
+                let lines = match log.from {
+                    LogFrom::File(file) => wait_for_lines(
+                        &self.wd.join(file),
+                        offset,
+                        &fill(log.needle),
+                        &fill(log.keep),
+                        self.server.log_wait,
+                    ),
+                    LogFrom::Custom(read) => read(self, &path),
+                };
+                let case = format!("{}{}", c.case, log.suffix);
+                let what = if log.label.is_empty() {
+                    c.what.to_string()
+                } else {
+                    format!("{}, {}", log.label, c.what)
+                };
+                if let Some(lines) = failures.record(&case, lines) {
+                    Case {
+                        case: &case,
+                        what: &what,
+                        ..expect
+                    }
+                    .judge_lines(&case, &lines, failures);
+                    logs.push((case, lines));
+                }
+            }
+        }
+        logs
+    }
+
+    /// Checks the server is still up, then panics with every failure recorded.
+    pub fn finish(mut self, mut failures: Failures) {
+        if let Some(proc) = self.proc.as_mut()
+            && let Err(e) = proc.still_running()
+        {
+            failures.record::<()>("server", Err(e));
+        }
+        failures.finish();
+    }
+}
+
+/// Waits until the lines of `path` after byte `offset` include one holding `needle`, then
+/// returns every such line that also holds `keep` (each ending in a newline).
+pub fn wait_for_lines(
+    path: &Path,
+    offset: u64,
+    needle: &str,
+    keep: &str,
+    timeout: Duration,
+) -> Result<String, String> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        let all = std::fs::read(path).unwrap_or_default();
+        let text = String::from_utf8_lossy(all.get(offset as usize..).unwrap_or_default());
+        if text.contains(needle) {
+            let kept: String = text
+                .lines()
+                .filter(|l| l.contains(needle) && l.contains(keep))
+                .map(|l| format!("{l}\n"))
+                .collect();
+            return Ok(kept);
+        }
+        if Instant::now() >= deadline {
+            return Err(format!(
+                "{} has no line containing {needle:?} after {timeout:?}; it holds:\n{text}",
+                path.display()
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// For an upstream failure the server passes on instead of writing a page: checks only the
+/// status it relayed (nothing is captured, since no product wrote an error page).
+pub fn relayed(failures: &mut Failures, case: &str, fetched: Result<Vec<u8>, String>, status: u16) {
+    let Some(raw) = failures.record(case, fetched) else {
+        return;
+    };
+    if status_of(&raw) != Some(status) {
+        failures.record::<()>(
+            case,
+            Err(format!(
+                "expected the server to relay status {status}, got:\n{}",
+                String::from_utf8_lossy(&raw)
+            )),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn os(s: &str) -> Option<&OsStr> {
+        Some(OsStr::new(s))
+    }
+
+    #[test]
+    fn captures_only_with_1_and_never_under_ci() {
+        assert_eq!(capture_mode(None, None), Ok(false));
+        assert_eq!(capture_mode(os("0"), None), Ok(false));
+        assert_eq!(capture_mode(os(""), None), Ok(false));
+        assert_eq!(capture_mode(os("1"), None), Ok(true));
+        assert_eq!(capture_mode(os("1"), os("")), Ok(true));
+        assert_eq!(capture_mode(None, os("true")), Ok(false));
+        for value in ["true", "yes", "2"] {
+            assert!(capture_mode(os(value), None).is_err(), "{value}");
+        }
+        let refused = capture_mode(os("1"), os("true"));
+        assert!(
+            refused
+                .as_ref()
+                .is_err_and(|e| e.contains("refused because CI is set")),
+            "{refused:?}"
+        );
+    }
+
+    #[test]
+    fn a_wrong_diagnosis_is_never_captured() {
+        let page =
+            b"HTTP/1.1 502 Bad Gateway\r\nServer: nginx/1.22.1\r\nContent-Type: text/html\r\n\r\n\
+            <html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n\
+            <center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.22.1</center>\r\n\
+            </body>\r\n</html>\r\n";
+        let wd = workdir("capture-self-test");
+        let fixture = |source| Fixture {
+            source,
+            case: "self-test",
+            ext: "http",
+            raw: page,
+            status: Some(502),
+            hop: Some(Hop::Origin),
+            what: "a test of the harness",
+        };
+        let wrong = write_fixture(&fixture("apache"), wd.path());
+        assert!(
+            wrong.as_ref().is_err_and(|e| e.contains("not captured")),
+            "{wrong:?}"
+        );
+        for ext in ["http", "toml", "diagnosis.json"] {
+            assert!(!wd.join(format!("live-self-test.{ext}")).exists(), "{ext}");
+        }
+        assert_eq!(write_fixture(&fixture("nginx"), wd.path()), Ok(()));
+        for ext in ["http", "toml", "diagnosis.json"] {
+            assert!(wd.join(format!("live-self-test.{ext}")).exists(), "{ext}");
+        }
     }
 }

@@ -1,38 +1,52 @@
 //! nghttpx 1.52 (Debian's nghttp2-proxy) as a reverse proxy in front of broken upstreams.
 
-use culprit_core::Hop;
-use culprit_tests::{
-    Broken, Case, Failures, broken_upstream, fetch, free_port, note_banner_version, output_of,
-    require, spawn, wait_for_log, workdir,
-};
+use culprit_tests::{Broken, LiveCase, Log, Server, note_banner_version, output_of, require};
 use std::process::Command;
-use std::time::Duration;
 
 const SOURCE: &str = "nghttpx";
-const FETCH: Duration = Duration::from_secs(10);
-const LOG_WAIT: Duration = Duration::from_secs(3);
 
-/// Broken upstream, status nghttpx answers, fixture case, what happened.
-const CASES: &[(Broken, u16, &str, &str)] = &[
-    (
+const SERVER: Server = Server {
+    args: &[
+        // No configuration file: everything is on the command line.
+        "--conf=/dev/null",
+        "--frontend=127.0.0.1,{port};no-tls",
+        "--workers=1",
+        "--backend-connect-timeout=1s",
+        "--backend-read-timeout=1s",
+        "--errorlog-file={dir}/error.log",
+        "--pid-file={dir}/nghttpx.pid",
+        "--backend=127.0.0.1,{port:refused};/refused",
+        "--backend=127.0.0.1,{port:close-early};/close-early",
+        "--backend=127.0.0.1,{port:garbage};/garbage",
+        "--backend=127.0.0.1,{port:hang};/hang",
+        // nghttpx insists on a catch-all backend; the refused one will do.
+        "--backend=127.0.0.1,{port:refused}",
+    ],
+    pid_file: Some("{dir}/nghttpx.pid"),
+    ..Server::new(SOURCE, "nghttpx", "nghttpx")
+};
+
+const CASES: &[LiveCase] = &[
+    LiveCase::upstream(
         Broken::Refused,
         502,
         "upstream-refused",
         "the upstream port refused the connection",
-    ),
-    (
+    )
+    .logs(&[Log::lines("error.log", "addr={addr}").named("-error-log", "error log")]),
+    LiveCase::upstream(
         Broken::CloseEarly,
         502,
         "upstream-closed",
         "the upstream closed the connection without answering",
     ),
-    (
+    LiveCase::upstream(
         Broken::Garbage,
         502,
         "upstream-garbage",
         "the upstream answered with bytes that are not HTTP",
     ),
-    (
+    LiveCase::upstream(
         Broken::Hang,
         504,
         "upstream-timeout",
@@ -41,68 +55,7 @@ const CASES: &[(Broken, u16, &str, &str)] = &[
 ];
 
 pub fn run() {
-    let nghttpx = require("nghttpx");
-    let banner = output_of(Command::new(&nghttpx).arg("--version"));
+    let banner = output_of(Command::new(require("nghttpx")).arg("--version"));
     note_banner_version(SOURCE, &banner, "nghttp2/", "nghttpx");
-
-    let wd = workdir("nghttpx");
-    let upstreams: Vec<_> = CASES.iter().map(|c| broken_upstream(c.0)).collect();
-    let port = free_port();
-    let mut cmd = Command::new(&nghttpx);
-    // No configuration file: everything is on the command line.
-    cmd.arg("--conf=/dev/null")
-        .arg(format!("--frontend=127.0.0.1,{port};no-tls"))
-        .arg("--workers=1")
-        .arg("--backend-connect-timeout=1s")
-        .arg("--backend-read-timeout=1s")
-        .arg(format!(
-            "--errorlog-file={}",
-            wd.join("error.log").display()
-        ))
-        .arg(format!("--pid-file={}", wd.join("nghttpx.pid").display()))
-        .current_dir(wd.path());
-    for up in &upstreams {
-        cmd.arg(format!(
-            "--backend=127.0.0.1,{};/{}",
-            up.port,
-            up.kind.name()
-        ));
-    }
-    // nghttpx insists on a catch-all backend; the refused one will do.
-    cmd.arg(format!("--backend=127.0.0.1,{}", upstreams[0].port));
-    let mut server = spawn(&mut cmd).with_pid_file(wd.join("nghttpx.pid"));
-    server.ready(port);
-
-    let mut failures = Failures::new();
-    for (up, &(kind, status, case, what)) in upstreams.iter().zip(CASES) {
-        let expect = Case {
-            source: SOURCE,
-            case,
-            what,
-            status,
-            hop: Hop::Origin,
-        };
-        expect.page(
-            fetch(port, "localhost", &format!("/{}", kind.name()), FETCH),
-            &mut failures,
-        );
-        up.check_reached(case, "nghttpx", &mut failures);
-        if kind == Broken::Refused {
-            let lines = wait_for_log(
-                &wd.join("error.log"),
-                &format!("addr={}", up.addr()),
-                LOG_WAIT,
-            );
-            Case {
-                case: "upstream-refused-error-log",
-                what: "error log, the upstream port refused the connection",
-                ..expect
-            }
-            .log_lines(lines, &mut failures);
-        }
-    }
-    if let Err(e) = server.still_running() {
-        failures.record::<()>("server", Err(e));
-    }
-    failures.finish();
+    SERVER.run(CASES);
 }

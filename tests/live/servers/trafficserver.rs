@@ -7,83 +7,16 @@
 
 use culprit_core::Hop;
 use culprit_tests::{
-    Broken, Case, Failures, broken_upstream, fetch, free_port, note_banner_version, output_of,
-    require, spawn, wait_for_log, workdir,
+    Broken, LiveCase, Log, Server, WorkDir, note_banner_version, output_of, require,
 };
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
 const SOURCE: &str = "trafficserver";
-const FETCH: Duration = Duration::from_secs(10);
-const LOG_WAIT: Duration = Duration::from_secs(6);
 const TEMPLATES: &str = "/etc/trafficserver/body_factory/default";
 
-/// Broken upstream, status Traffic Server answers, fixture case, what happened.
-const CASES: &[(Broken, u16, &str, &str)] = &[
-    (
-        Broken::Refused,
-        502,
-        "upstream-refused",
-        "the upstream port refused the connection",
-    ),
-    (
-        Broken::CloseEarly,
-        502,
-        "upstream-closed",
-        "the upstream closed the connection without answering",
-    ),
-    (
-        Broken::Garbage,
-        502,
-        "upstream-garbage",
-        "the upstream answered with bytes that are not HTTP",
-    ),
-    (
-        Broken::Hang,
-        504,
-        "upstream-timeout",
-        "the upstream accepted but never answered (2 s transaction_no_activity_timeout_out)",
-    ),
-];
-
-/// Copies the packaged error templates into `to`.
-fn copy_templates(to: &Path) -> Result<(), String> {
-    std::fs::create_dir_all(to).map_err(|e| format!("cannot create {}: {e}", to.display()))?;
-    let entries = std::fs::read_dir(TEMPLATES)
-        .map_err(|e| format!("cannot read {TEMPLATES} (is trafficserver installed?): {e}"))?;
-    for entry in entries.flatten() {
-        let from = entry.path();
-        if from.is_file() {
-            std::fs::copy(&from, to.join(entry.file_name()))
-                .map_err(|e| format!("cannot copy {}: {e}", from.display()))?;
-        }
-    }
-    Ok(())
-}
-
-pub fn run() {
-    let ts = require("traffic_server");
-    let banner = output_of(Command::new(&ts).arg("--version"));
-    note_banner_version(SOURCE, &banner, "Traffic Server ", "Apache Traffic Server");
-
-    let wd = workdir("trafficserver");
-    let dir = wd.path().display().to_string();
-    for sub in ["etc", "log", "run", "cache", "var"] {
-        if let Err(e) = std::fs::create_dir_all(wd.join(sub)) {
-            panic!("cannot create {dir}/{sub}: {e}");
-        }
-    }
-    if let Err(e) = copy_templates(&wd.join("etc/body_factory/default")) {
-        panic!("{e}");
-    }
-    let upstreams: Vec<_> = CASES.iter().map(|c| broken_upstream(c.0)).collect();
-    let port = free_port();
-
-    wd.write(
-        "runroot.yaml",
-        format!(
-            "prefix: {dir}
+const RUNROOT: &str = "prefix: {dir}
 exec_prefix: /usr
 bindir: /usr/bin
 sbindir: /usr/sbin
@@ -96,15 +29,11 @@ localstatedir: {dir}/var
 runtimedir: {dir}/run
 logdir: {dir}/log
 cachedir: {dir}/cache
-"
-        ),
-    );
-    // `#-1` keeps the current user (Traffic Server refuses to serve as an explicit root);
-    // the crash-log helper needs a real user, so it is replaced by a no-op.
-    wd.write(
-        "etc/records.config",
-        format!(
-            "CONFIG proxy.config.admin.user_id STRING #-1
+";
+
+/// `#-1` keeps the current user (Traffic Server refuses to serve as an explicit root); the
+/// crash-log helper needs a real user, so it is replaced by a no-op.
+const RECORDS: &str = "CONFIG proxy.config.admin.user_id STRING #-1
 CONFIG proxy.config.crash_log_helper STRING /bin/true
 CONFIG proxy.config.http.server_ports STRING {port}:ip-in=127.0.0.1
 CONFIG proxy.config.http.connect_attempts_timeout INT 1
@@ -124,94 +53,109 @@ CONFIG proxy.config.exec_thread.autoconfig INT 0
 CONFIG proxy.config.exec_thread.limit INT 1
 CONFIG proxy.config.cache.ram_cache.size INT 1048576
 CONFIG proxy.config.net.connections_throttle INT 1000
-"
+";
+
+const SERVER: Server = Server {
+    args: &["--run-root={dir}/runroot.yaml"],
+    files: &[
+        ("runroot.yaml", RUNROOT),
+        ("etc/records.config", RECORDS),
+        (
+            "etc/remap.config",
+            "{remap}map http://127.0.0.1:{port}/dns http://culprit-test-host.invalid/\n",
         ),
-    );
-    let mut remap = String::new();
-    for up in &upstreams {
-        let name = up.kind.name();
-        remap.push_str(&format!(
-            "map http://127.0.0.1:{port}/{name} http://127.0.0.1:{}/{name}\n",
-            up.port
-        ));
+        ("etc/storage.config", "{dir}/cache 64M\n"),
+        ("etc/plugin.config", ""),
+        (
+            "etc/ip_allow.yaml",
+            "ip_allow:\n  - apply: in\n    ip_addrs: 127.0.0.1\n    action: allow\n  - apply: out\n    ip_addrs: 0/0\n    action: allow\n",
+        ),
+    ],
+    snippets: &[(
+        "{remap}",
+        "map http://127.0.0.1:{port}/{name} http://127.0.0.1:{upstream_port}/{name}\n",
+    )],
+    prepare: Some(prepare),
+    host: "127.0.0.1:{port}",
+    log_wait: Duration::from_secs(6),
+    ..Server::new(SOURCE, "Traffic Server", "traffic_server")
+};
+
+/// Empty directories for logs, runtime files and the cache, and the packaged error
+/// templates (`body_factory`), so the pages are the ones Debian ships.
+fn prepare(wd: &WorkDir) -> Result<(), String> {
+    for sub in ["etc", "log", "run", "cache", "var"] {
+        std::fs::create_dir_all(wd.join(sub))
+            .map_err(|e| format!("cannot create {}: {e}", wd.join(sub).display()))?;
     }
-    remap.push_str(&format!(
-        "map http://127.0.0.1:{port}/dns http://culprit-test-host.invalid/\n"
-    ));
-    wd.write("etc/remap.config", remap);
-    wd.write("etc/storage.config", format!("{dir}/cache 64M\n"));
-    wd.write("etc/plugin.config", "");
-    wd.write(
-        "etc/ip_allow.yaml",
-        "ip_allow:\n  - apply: in\n    ip_addrs: 127.0.0.1\n    action: allow\n  - apply: out\n    ip_addrs: 0/0\n    action: allow\n",
-    );
+    copy_templates(&wd.join("etc/body_factory/default"))
+}
 
-    let mut server = spawn(
-        Command::new(&ts)
-            .arg(format!("--run-root={dir}/runroot.yaml"))
-            .current_dir(wd.path()),
-    );
-    server.ready(port);
-
-    let mut failures = Failures::new();
-    for (up, &(kind, status, case, what)) in upstreams.iter().zip(CASES) {
-        let path = format!("/{}", kind.name());
-        Case {
-            source: SOURCE,
-            case,
-            what,
-            status,
-            hop: Hop::Origin,
+/// Copies the packaged error templates into `to`.
+fn copy_templates(to: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(to).map_err(|e| format!("cannot create {}: {e}", to.display()))?;
+    let entries = std::fs::read_dir(TEMPLATES)
+        .map_err(|e| format!("cannot read {TEMPLATES} (is trafficserver installed?): {e}"))?;
+    for entry in entries.flatten() {
+        let from = entry.path();
+        if from.is_file() {
+            std::fs::copy(&from, to.join(entry.file_name()))
+                .map_err(|e| format!("cannot copy {}: {e}", from.display()))?;
         }
-        .page(
-            fetch(port, &format!("127.0.0.1:{port}"), &path, FETCH),
-            &mut failures,
-        );
-        up.check_reached(case, "Traffic Server", &mut failures);
     }
+    Ok(())
+}
 
+const CASES: &[LiveCase] = &[
+    LiveCase::upstream(
+        Broken::Refused,
+        502,
+        "upstream-refused",
+        "the upstream port refused the connection",
+    ),
+    LiveCase::upstream(
+        Broken::CloseEarly,
+        502,
+        "upstream-closed",
+        "the upstream closed the connection without answering",
+    ),
+    LiveCase::upstream(
+        Broken::Garbage,
+        502,
+        "upstream-garbage",
+        "the upstream answered with bytes that are not HTTP",
+    ),
+    LiveCase::upstream(
+        Broken::Hang,
+        504,
+        "upstream-timeout",
+        "the upstream accepted but never answered (2 s transaction_no_activity_timeout_out)",
+    ),
     // Its error log names the refused connection.
-    let refused = &upstreams[0];
-    Case {
-        source: SOURCE,
-        case: "upstream-refused-error-log",
-        what: "error.log, the upstream port refused the connection",
-        status: 502,
-        hop: Hop::Origin,
-    }
-    .log_lines(
-        wait_for_log(
-            &wd.join("log/error.log"),
-            &format!("127.0.0.1:{}", refused.port),
-            LOG_WAIT,
-        ),
-        &mut failures,
-    );
+    LiveCase::log_only(
+        "upstream-refused-error-log",
+        "error.log, the upstream port refused the connection",
+        502,
+        &[Log::lines("log/error.log", "127.0.0.1:{port:refused}").named("", "")],
+    ),
+    LiveCase::get(
+        "/dns",
+        500,
+        Hop::Origin,
+        "upstream-dns",
+        "the origin's host name does not resolve (.invalid)",
+    ),
+    LiveCase::get(
+        "/missing",
+        404,
+        Hop::Gateway,
+        "no-remap-rule",
+        "no remap rule matches the request",
+    ),
+];
 
-    Case {
-        source: SOURCE,
-        case: "upstream-dns",
-        what: "the origin's host name does not resolve (.invalid)",
-        status: 500,
-        hop: Hop::Origin,
-    }
-    .page(
-        fetch(port, &format!("127.0.0.1:{port}"), "/dns", FETCH),
-        &mut failures,
-    );
-    Case {
-        source: SOURCE,
-        case: "no-remap-rule",
-        what: "no remap rule matches the request",
-        status: 404,
-        hop: Hop::Gateway,
-    }
-    .page(
-        fetch(port, &format!("127.0.0.1:{port}"), "/missing", FETCH),
-        &mut failures,
-    );
-    if let Err(e) = server.still_running() {
-        failures.record::<()>("server", Err(e));
-    }
-    failures.finish();
+pub fn run() {
+    let banner = output_of(Command::new(require("traffic_server")).arg("--version"));
+    note_banner_version(SOURCE, &banner, "Traffic Server ", "Apache Traffic Server");
+    SERVER.run(CASES);
 }
