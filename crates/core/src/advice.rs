@@ -8,7 +8,8 @@
 
 use crate::model::{Category, Fix, Hop, Retry, RetryAdvice, Via};
 use crate::neterror::{self, NetKind};
-use crate::rules::Fact;
+pub use crate::rules::Situation;
+use crate::rules::{Fact, FixId, FixText, Part, ProductAdvice, Slot, Text};
 
 /// Everything advice may depend on.
 #[derive(Debug, Clone)]
@@ -34,74 +35,6 @@ pub struct Context<'a> {
     pub retry_after_date: Option<&'a str>,
     /// True when the input was log lines rather than a page or a response.
     pub from_log: bool,
-}
-
-/// What went wrong, as far as advice is concerned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Situation {
-    /// Not an error page.
-    NotError,
-    /// A browser network error, before any HTTP status.
-    Net(NetKind),
-    // The request was turned away (4xx).
-    NotFound,
-    Gone,
-    BadRequest,
-    /// 400/431/494 because of oversized headers, nearly always cookies.
-    CookiesTooLarge,
-    /// 413: an upload or form too big.
-    PayloadTooLarge,
-    UriTooLong,
-    Unauthorized,
-    ProxyAuth,
-    Forbidden,
-    /// A security rule (WAF, bot check, IP or country filter) stopped the request.
-    Blocked,
-    RateLimited,
-    /// 408: the request arrived too slowly.
-    ClientTimeout,
-    /// 421/425: send again on a fresh connection.
-    SendAgain,
-    /// 460/499: the client gave up first (log lines).
-    ClientClosed,
-    /// 495/496: a client certificate is required.
-    ClientCert,
-    /// 497: http:// sent to the HTTPS port.
-    HttpsPort,
-    Legal,
-    ClientOther,
-    // The site, or a hop behind the writer, failed (5xx).
-    UpstreamRefused,
-    UpstreamClosed,
-    UpstreamReset,
-    UpstreamTimeout,
-    /// The connection to the server behind could not even be opened in time (522, 599).
-    ConnectTimeout,
-    UpstreamInvalid,
-    UpstreamHeaderTooBig,
-    UpstreamDns,
-    UpstreamTls,
-    NoUpstream,
-    OriginUnreachable,
-    EdgeInternal,
-    AppCrashed,
-    AppBootTimeout,
-    Overloaded,
-    Maintenance,
-    BandwidthLimit,
-    NetworkAuth,
-    /// 500 from the application (or the web server itself).
-    ServerError,
-    /// 502 without anything more specific.
-    BadGateway,
-    /// 503 without anything more specific.
-    Unavailable,
-    /// 504 without anything more specific.
-    GatewayTimeout,
-    NotImplemented,
-    ServerOther,
-    /// No status, no network error, no facts.
-    Unknown,
 }
 
 impl Situation {
@@ -175,10 +108,6 @@ impl Context<'_> {
 
     fn is_site(&self) -> bool {
         self.source_id == "custom" || self.category == Category::Site
-    }
-
-    fn via_has(&self, id: &str) -> bool {
-        self.via.iter().any(|v| v.id == id)
     }
 }
 
@@ -304,76 +233,73 @@ fn from_status(status: u16) -> Situation {
 }
 
 // ---------------------------------------------------------------------------------------
-// Families: which product's commands to give.
+// What the product's file says (its `[advice]`).
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Family {
-    Nginx,
-    Apache,
-    Iis,
-    LiteSpeed,
-    Caddy,
-    HaProxy,
-    Varnish,
-    Squid,
-    TrafficServer,
-    Envoy,
-    Traefik,
-    Lighttpd,
-    Tinyproxy,
-    Nghttpx,
-    Tomcat,
-    Cloudflare,
-    CloudFront,
-    Akamai,
-    Fastly,
-    Google,
-    AzureFrontDoor,
-    Vercel,
-    Netlify,
-    Heroku,
-    GitHubPages,
-    AwsElb,
-    AwsApiGateway,
-    Other,
+/// The advice data of the product that wrote the page.
+fn product(ctx: &Context<'_>) -> Option<&'static ProductAdvice> {
+    crate::rules::rule(ctx.source_id).map(|r| r.advice)
 }
 
-fn family(id: &str) -> Family {
-    use Family::*;
-    match id {
-        "nginx" | "openresty" => Nginx,
-        "apache" => Apache,
-        "iis" => Iis,
-        "litespeed" => LiteSpeed,
-        "caddy" => Caddy,
-        "haproxy" => HaProxy,
-        "varnish" => Varnish,
-        "squid" => Squid,
-        "trafficserver" => TrafficServer,
-        "envoy" => Envoy,
-        "traefik" => Traefik,
-        "lighttpd" => Lighttpd,
-        "tinyproxy" => Tinyproxy,
-        "nghttpx" => Nghttpx,
-        "tomcat" => Tomcat,
-        "cloudflare" => Cloudflare,
-        "cloudfront" => CloudFront,
-        "akamai" => Akamai,
-        "fastly" => Fastly,
-        "google" => Google,
-        "azure-front-door" => AzureFrontDoor,
-        "vercel" => Vercel,
-        "netlify" => Netlify,
-        "heroku" => Heroku,
-        "github-pages" => GitHubPages,
-        "aws-elb" => AwsElb,
-        "aws-api-gateway" => AwsApiGateway,
-        _ => Other,
+/// The advice data of the products that only relayed the page.
+fn relays<'a>(ctx: &'a Context<'_>) -> impl Iterator<Item = &'static ProductAdvice> + 'a {
+    ctx.via
+        .iter()
+        .filter_map(|v| crate::rules::rule(&v.id))
+        .map(|r| r.advice)
+}
+
+/// True when a product's version of a fix applies here.
+fn applies(f: &FixText, ctx: &Context<'_>, s: Situation) -> bool {
+    (f.situations.is_empty() || f.situations.contains(&s))
+        && (f.statuses.is_empty() || ctx.status.is_some_and(|c| f.statuses.contains(&c)))
+        && f.php.is_none_or(|p| p == ctx.php())
+}
+
+/// The product's version of a fix: the writer's first, then one a relaying product gives
+/// for its whole path (`on_path`).
+fn product_fix(ctx: &Context<'_>, s: Situation, id: FixId) -> Option<&'static FixText> {
+    let own = product(ctx).and_then(|a| a.fixes.iter().find(|f| f.id == id && applies(f, ctx, s)));
+    own.or_else(|| {
+        relays(ctx).find_map(|a| {
+            a.fixes
+                .iter()
+                .find(|f| f.id == id && f.on_path && applies(f, ctx, s))
+        })
+    })
+}
+
+/// A product's sentence with its placeholders filled in.
+fn render(ctx: &Context<'_>, s: Situation, text: Text) -> String {
+    let mut out = String::new();
+    for part in text {
+        match part {
+            Part::Lit(t) => out.push_str(t),
+            Part::Slot(Slot::Name) => out.push_str(name(ctx)),
+            Part::Slot(Slot::Who) => out.push_str(&who(ctx, s)),
+            Part::Slot(Slot::Backend) => out.push_str(backend(ctx)),
+            Part::Slot(Slot::Code) => out.push_str(&code(ctx)),
+            Part::Slot(Slot::IdLabel) => out.push_str(id_label(ctx)),
+            Part::Slot(Slot::Fpm) => out.push_str(php_service()),
+            Part::Slot(Slot::Directive) => out.push_str(directive(ctx, ctx.php())),
+        }
+    }
+    out
+}
+
+/// The product's name in owner advice ("the site" for the site's own page).
+fn name<'a>(ctx: &Context<'a>) -> &'a str {
+    if ctx.is_site() {
+        "the site"
+    } else {
+        ctx.source_name
     }
 }
 
-fn fam(ctx: &Context<'_>) -> Family {
-    family(ctx.source_id)
+/// " (error 521)" when the status is known.
+fn code(ctx: &Context<'_>) -> String {
+    ctx.status
+        .map(|c| format!(" (error {c})"))
+        .unwrap_or_default()
 }
 
 /// True for shared front ends that route many sites by host name, so a 404 there may mean
@@ -411,18 +337,18 @@ fn upper_first(s: &str) -> String {
 /// "nginx, the gateway in front of the site," (with the comma closing the apposition).
 fn who(ctx: &Context<'_>, s: Situation) -> String {
     let n = ctx.source_name;
+    let kind = |usual: &'static str| product(ctx).and_then(|a| a.kind).unwrap_or(usual);
     match ctx.category {
         _ if ctx.is_site() => "the site's own application".to_string(),
-        Category::Cdn => format!("{n}, the CDN in front of the site,"),
+        Category::Cdn => format!("{n}, the {} in front of the site,", kind("CDN")),
         Category::Platform => format!("{n}, the platform hosting the site,"),
-        Category::LoadBalancer if fam(ctx) == Family::AwsApiGateway => {
-            format!("{n}, the API gateway in front of the site,")
+        Category::LoadBalancer => {
+            format!("{n}, the {} in front of the site,", kind("load balancer"))
         }
-        Category::LoadBalancer => format!("{n}, the load balancer in front of the site,"),
         Category::Proxy if ctx.role == Hop::Network || ctx.hop == Hop::Network => {
             format!("{n}, a proxy between you and the site,")
         }
-        Category::Proxy => format!("{n}, the proxy in front of the site,"),
+        Category::Proxy => format!("{n}, the {} in front of the site,", kind("proxy")),
         Category::WebServer if s.upstream() => format!("{n}, the gateway in front of the site,"),
         Category::WebServer => format!("{n}, the site's web server,"),
         Category::AppServer => format!("{n}, the site's application server,"),
@@ -439,15 +365,8 @@ fn backend(ctx: &Context<'_>) -> &'static str {
     if ctx.php() {
         return "PHP-FPM, the PHP process manager behind it";
     }
-    match fam(ctx) {
-        Family::Heroku => return "the app's web dynos",
-        Family::Vercel | Family::Netlify => return "the site's server-side function",
-        Family::GitHubPages => return "the site's published files",
-        Family::AwsElb => return "the servers (targets) behind it",
-        Family::AwsApiGateway => {
-            return "the integration behind it (a Lambda function or HTTP backend)";
-        }
-        _ => {}
+    if let Some(b) = product(ctx).and_then(|a| a.backend) {
+        return b;
     }
     match ctx.category {
         Category::Cdn | Category::LoadBalancer => "the site's origin server",
@@ -466,11 +385,8 @@ fn backend_short(ctx: &Context<'_>) -> &'static str {
     if ctx.php() {
         return "PHP-FPM behind it";
     }
-    match fam(ctx) {
-        Family::Heroku | Family::Vercel | Family::Netlify => return "the app",
-        Family::AwsElb => return "the targets behind it",
-        Family::AwsApiGateway => return "the integration behind it",
-        _ => {}
+    if let Some(b) = product(ctx).and_then(|a| a.backend_short) {
+        return b;
     }
     match ctx.category {
         Category::Cdn | Category::LoadBalancer => "the origin server",
@@ -489,23 +405,35 @@ fn status_label(ctx: &Context<'_>) -> String {
     }
 }
 
+/// What the request identifier is called: the writer's name for it, else that of a product
+/// that relayed the page.
 fn id_label(ctx: &Context<'_>) -> &'static str {
-    if ctx.source_id == "cloudflare" || ctx.via_has("cloudflare") {
-        "Ray ID"
-    } else if ctx.source_id == "akamai" || ctx.via_has("akamai") {
-        "Reference number"
-    } else {
-        "request ID"
-    }
+    product(ctx)
+        .into_iter()
+        .chain(relays(ctx))
+        .find_map(|a| a.id_label)
+        .unwrap_or("request ID")
 }
 
-fn timeout_limit(ctx: &Context<'_>) -> &'static str {
-    match (fam(ctx), ctx.status) {
-        (Family::Cloudflare, _) => " after about 100 seconds",
-        (Family::Heroku, _) => " after 30 seconds",
-        (Family::AwsApiGateway, _) => " after about 29 seconds",
-        _ => "",
-    }
+/// " after about 100 seconds" when the writer's wait is known.
+fn timeout_limit(ctx: &Context<'_>) -> String {
+    product(ctx)
+        .and_then(|a| a.timeout_limit)
+        .map(|t| format!(" after {t}"))
+        .unwrap_or_default()
+}
+
+/// How the writer's configuration names the address it forwards to.
+fn directive(ctx: &Context<'_>, php: bool) -> &'static str {
+    let a = product(ctx);
+    let php_form = if php {
+        a.and_then(|a| a.directive_php)
+    } else {
+        None
+    };
+    php_form
+        .or_else(|| a.and_then(|a| a.directive))
+        .unwrap_or("the proxy configuration")
 }
 
 // ---------------------------------------------------------------------------------------
@@ -551,10 +479,11 @@ fn explain_situation(ctx: &Context<'_>, s: Situation) -> String {
     let w = who(ctx, s);
     let b = backend(ctx);
     let n = ctx.source_name;
-    let code = ctx
-        .status
-        .map(|c| format!(" (error {c})"))
-        .unwrap_or_default();
+    let code = code(ctx);
+    if let Some(e) = product(ctx).and_then(|a| a.explain.iter().find(|e| e.situations.contains(&s)))
+    {
+        return render(ctx, s, e.text);
+    }
     match s {
         NotError => match ctx.status {
             Some(st) if st < 400 => format!(
@@ -564,14 +493,12 @@ fn explain_situation(ctx: &Context<'_>, s: Situation) -> String {
             _ => "This does not look like an error page, so no hop failed".to_string(),
         },
         Net(k) => explain_net(ctx, k),
-        NotFound => match fam(ctx) {
-            _ if serves_many_sites(ctx) => format!(
-                "{w} has nothing to serve at this address: either no page matches the path, or no site is set up on {n} for this host name (a removed deployment, or a domain not added to the service)"
-            ),
-            _ => format!(
-                "{w} found nothing at this address: the link may be mistyped or out of date, or the page was moved or removed"
-            ),
-        },
+        NotFound if serves_many_sites(ctx) => format!(
+            "{w} has nothing to serve at this address: either no page matches the path, or no site is set up on {n} for this host name (a removed deployment, or a domain not added to the service)"
+        ),
+        NotFound => format!(
+            "{w} found nothing at this address: the link may be mistyped or out of date, or the page was moved or removed"
+        ),
         Gone => format!("{w} says this page was removed on purpose and is not coming back"),
         BadRequest => match ctx.status {
             Some(463) => format!(
@@ -648,12 +575,9 @@ fn explain_situation(ctx: &Context<'_>, s: Situation) -> String {
         UpstreamHeaderTooBig => format!(
             "{w} got an answer from {b}, but its headers (often large cookies or long redirect addresses) did not fit {n}'s buffers"
         ),
-        UpstreamDns => match fam(ctx) {
-            Family::Cloudflare => format!(
-                "{w} could not resolve the address of the site's origin: the DNS record or tunnel it points to is missing or broken (the 1xxx code on the page says which)"
-            ),
-            _ => format!("{w} could not look up the address of {b}: its DNS name does not resolve"),
-        },
+        UpstreamDns => {
+            format!("{w} could not look up the address of {b}: its DNS name does not resolve")
+        }
         UpstreamTls => format!(
             "{w} could not set up a secure connection with {b}: the TLS handshake failed or the server's certificate was not accepted{code}"
         ),
@@ -1153,20 +1077,46 @@ fn duration(secs: u64) -> String {
 }
 
 // ---------------------------------------------------------------------------------------
-// Visitor fixes.
+// Fixes.
 
-fn fix(id: &str, title: &str, detail: impl Into<String>) -> Fix {
+fn fix(id: FixId, title: &str, detail: impl Into<String>) -> Fix {
     Fix {
-        id: id.to_string(),
+        id: id.as_str().to_string(),
         title: title.to_string(),
         detail: detail.into(),
     }
 }
 
-fn visitor_fix(ctx: &Context<'_>, s: Situation, id: &str) -> Fix {
+/// A fix as this product's file words it, else in its general form.
+fn make_fix(ctx: &Context<'_>, s: Situation, id: FixId) -> Fix {
+    let general = general_fix(ctx, s, id);
+    // PHP-FPM's own check beats the product's: the fact says where to look.
+    if id == FixId::CheckUpstreamRunning && ctx.php() {
+        return general;
+    }
+    let Some(own) = product_fix(ctx, s, id) else {
+        return general;
+    };
+    let detail = render(ctx, s, own.detail);
+    Fix {
+        title: own.title.map_or(general.title, |t| render(ctx, s, t)),
+        detail: if id == FixId::RaiseProxyTimeouts {
+            format!("{SLOW_FIRST}{detail}")
+        } else {
+            detail
+        },
+        id: general.id,
+    }
+}
+
+/// A fix in its general form, true whatever the product.
+fn general_fix(ctx: &Context<'_>, s: Situation, id: FixId) -> Fix {
     use Situation::*;
+    let php = ctx.php();
+    let n = name(ctx);
+    let fpm = php_service();
     match id {
-        "retry" => {
+        FixId::Retry => {
             let r = retry(ctx);
             let detail = match (r.after_seconds, &r.at) {
                 (_, Some(at)) => format!("The site asked visitors to come back after {at}; reload then."),
@@ -1187,14 +1137,14 @@ fn visitor_fix(ctx: &Context<'_>, s: Situation, id: &str) -> Fix {
                     ),
                 },
             };
-            fix("retry", "Reload the page", detail)
+            fix(FixId::Retry, "Reload the page", detail)
         }
-        "auto-retry" => fix(
-            "auto-retry",
+        FixId::AutoRetry => fix(
+            FixId::AutoRetry,
             "Retry automatically",
             "Let the page be reloaded for you with growing pauses between tries (and no sooner than the site asked), instead of hammering reload.",
         ),
-        "wait" => {
+        FixId::Wait => {
             let detail = match s {
                 Maintenance => {
                     "Planned maintenance usually ends within minutes to an hour; come back later or check the site's status page or social accounts."
@@ -1221,34 +1171,34 @@ fn visitor_fix(ctx: &Context<'_>, s: Situation, id: &str) -> Fix {
                 ),
                 _ => detail.to_string(),
             };
-            fix("wait", "Wait and come back later", detail)
+            fix(FixId::Wait, "Wait and come back later", detail)
         }
-        "private-window" => fix(
-            "private-window",
+        FixId::PrivateWindow => fix(
+            FixId::PrivateWindow,
             "Open the page in a private window",
             "A private (incognito) window starts without this site's cookies, cache and most extensions; if the page works there, one of those is the cause.",
         ),
-        "clear-site-cache" => fix(
-            "clear-site-cache",
+        FixId::ClearSiteCache => fix(
+            FixId::ClearSiteCache,
             "Clear this site's cached files",
             "Remove the stored copy of this site's files so the browser fetches everything fresh; if that alone does not help, clear its cookies too.",
         ),
-        "clear-cookies" => fix(
-            "clear-cookies",
+        FixId::ClearCookies => fix(
+            FixId::ClearCookies,
             "Clear this site's cookies",
             "Delete the cookies for this site only (you will be signed out there), then reload; oversized or corrupted cookies are the usual cause of this error.",
         ),
-        "other-browser" => fix(
-            "other-browser",
+        FixId::OtherBrowser => fix(
+            FixId::OtherBrowser,
             "Try another browser or device",
             "If the page opens elsewhere, the problem is in this browser's settings, extensions or stored data.",
         ),
-        "flush-dns" => fix(
-            "flush-dns",
+        FixId::FlushDns => fix(
+            FixId::FlushDns,
             "Flush your DNS cache",
             "Windows: `ipconfig /flushdns`; macOS: `sudo dscacheutil -flushcache; sudo killall -HUP mDNSResponder`; Linux with systemd: `resolvectl flush-caches`. Then reload.",
         ),
-        "switch-network" => {
+        FixId::SwitchNetwork => {
             let detail = match s {
                 Blocked | Forbidden | RateLimited => {
                     "Turn a VPN or proxy off (or on), or switch between Wi-Fi and mobile data: blocks and limits often apply to a shared or flagged address, not to you."
@@ -1260,19 +1210,19 @@ fn visitor_fix(ctx: &Context<'_>, s: Situation, id: &str) -> Fix {
                     "Switch between Wi-Fi and mobile data, or turn a VPN on or off. If the page works on the other network, the problem is your network, ISP or region, not the site."
                 }
             };
-            fix("switch-network", "Try another network", detail)
+            fix(FixId::SwitchNetwork, "Try another network", detail)
         }
-        "restart-router" => fix(
-            "restart-router",
+        FixId::RestartRouter => fix(
+            FixId::RestartRouter,
             "Restart your router",
             "Unplug the modem or router for about 10 seconds, plug it back in and wait until it is connected again.",
         ),
-        "check-down-for-everyone" => fix(
-            "check-down-for-everyone",
+        FixId::CheckDownForEveryone => fix(
+            FixId::CheckDownForEveryone,
             "Check whether it is down for everyone",
             "Ask someone elsewhere or use an \"is it down\" checker; if it is down for everyone, only the site's owner can fix it.",
         ),
-        "tell-owner" => {
+        FixId::TellOwner => {
             let mut detail =
                 "Let the site's owner or support know what you saw, when, and the page address"
                     .to_string();
@@ -1284,9 +1234,9 @@ fn visitor_fix(ctx: &Context<'_>, s: Situation, id: &str) -> Fix {
             } else {
                 detail.push('.');
             }
-            fix("tell-owner", "Tell the site owner", detail)
+            fix(FixId::TellOwner, "Tell the site owner", detail)
         }
-        "disable-extensions" => {
+        FixId::DisableExtensions => {
             let detail = match s {
                 Net(NetKind::Blocked) => {
                     "An ad blocker or privacy extension blocked this address; pause it for this site (or allow-list the site) and reload."
@@ -1296,17 +1246,17 @@ fn visitor_fix(ctx: &Context<'_>, s: Situation, id: &str) -> Fix {
                 }
             };
             fix(
-                "disable-extensions",
+                FixId::DisableExtensions,
                 "Turn off extensions for this site",
                 detail,
             )
         }
-        "check-date-time" => fix(
-            "check-date-time",
+        FixId::CheckDateTime => fix(
+            FixId::CheckDateTime,
             "Check your device's date and time",
             "Certificates are valid only between two dates; if your clock is wrong, valid certificates look expired. Turn on automatic date, time and time zone.",
         ),
-        "check-url" => {
+        FixId::CheckUrl => {
             let detail = match s {
                 HttpsPort => "Use the https:// version of the address.".to_string(),
                 Net(NetKind::CertName) => "Check the address for typos, and try it with or without `www.`; the certificate may only cover one of them.".to_string(),
@@ -1315,24 +1265,24 @@ fn visitor_fix(ctx: &Context<'_>, s: Situation, id: &str) -> Fix {
                 Gone => "The page is gone for good; look for its replacement from the site's home page or search.".to_string(),
                 _ => "Look for typos, a missing part of the path or an outdated bookmark; go to the site's home page and use its navigation or search.".to_string(),
             };
-            fix("check-url", "Check the address", detail)
+            fix(FixId::CheckUrl, "Check the address", detail)
         }
-        "smaller-upload" => fix(
-            "smaller-upload",
+        FixId::SmallerUpload => fix(
+            FixId::SmallerUpload,
             "Send a smaller file",
             "Compress the file, resize images or split it into parts, then try again; the site's limit is on its side and only its owner can raise it.",
         ),
-        "check-connection" => fix(
-            "check-connection",
+        FixId::CheckConnection => fix(
+            FixId::CheckConnection,
             "Check your connection",
             "Make sure Wi-Fi or mobile data is on and connected (airplane mode off, cable plugged in), then reload.",
         ),
-        "check-proxy-settings" => fix(
-            "check-proxy-settings",
+        FixId::CheckProxySettings => fix(
+            FixId::CheckProxySettings,
             "Check your proxy settings",
             "Your browser or system is set to use a proxy that is not working; switch it off or correct it (Windows: Settings > Network > Proxy; macOS: System Settings > Network > Details > Proxies), or ask your IT team.",
         ),
-        "sign-in" => {
+        FixId::SignIn => {
             let detail = match s {
                 ProxyAuth => {
                     "Sign in to your network's proxy with the credentials your organisation gave you, or ask your IT team."
@@ -1347,9 +1297,322 @@ fn visitor_fix(ctx: &Context<'_>, s: Situation, id: &str) -> Fix {
                     "Sign in to the site and open the page again; if you are signed in, sign out and back in to renew your session."
                 }
             };
-            fix("sign-in", "Sign in", detail)
+            fix(FixId::SignIn, "Sign in", detail)
         }
-        other => fix(other, other, ""),
+        // For site owners.
+        FixId::CheckUpstreamRunning => {
+            let detail = if php {
+                format!(
+                    "Run `systemctl status {fpm}` (use your PHP version; `ls /run/php/` lists the sockets) and restart it with `sudo systemctl restart {fpm}`; then check that {} points at the same socket or port as `listen` in the pool file.",
+                    directive(ctx, true)
+                )
+            } else {
+                if fronts_origin(ctx) {
+                    format!(
+                        "Check that the web server on the origin is running and reachable from the internet on the ports {n} uses (80/443): `systemctl status nginx` (or your server), `ss -ltnp` on the origin."
+                    )
+                } else {
+                    format!(
+                        "Check that the application {n} forwards to is running (`systemctl status <your-app>` or `docker ps`) and listens on the address and port in {}: `ss -ltnp` on that host shows it.",
+                        directive(ctx, false)
+                    )
+                }
+            };
+            let title = if php {
+                "Check PHP-FPM is running"
+            } else {
+                "Check the server behind is running"
+            };
+            fix(FixId::CheckUpstreamRunning, title, detail)
+        }
+        FixId::ReadErrorLog => fix(FixId::ReadErrorLog, "Read the error log", log_hint(ctx, s)),
+        FixId::TestBackendDirectly => {
+            let detail = if ctx.is_site() {
+                "Reproduce the failing request against the application itself (for example `curl -i http://127.0.0.1:PORT/path` on the server, or locally with the same data) to see the full error and stack trace.".to_string()
+            } else if fronts_origin(ctx) {
+                "From a machine outside, ask the origin directly, skipping the CDN: `curl -svo /dev/null --resolve example.com:443:ORIGIN_IP https://example.com/` (your host name and origin IP). If that fails too, the origin is the problem.".to_string()
+            } else if php {
+                "Check that a plain static file is served and that PHP answers: put a small `info.php` test script (remove it afterwards) and request it with `curl -i http://localhost/info.php` on the server.".to_string()
+            } else {
+                format!(
+                    "On the {n} host, request the backend yourself, e.g. `curl -sv http://127.0.0.1:8080/` (the address in {}): a refusal, hang or garbage reply there confirms the problem is behind {n}.",
+                    directive(ctx, false)
+                )
+            };
+            fix(
+                FixId::TestBackendDirectly,
+                "Test the backend directly",
+                detail,
+            )
+        }
+        FixId::RaiseProxyTimeouts => fix(
+            FixId::RaiseProxyTimeouts,
+            "Raise the timeout for work that is slow by nature",
+            timeout_hint(ctx),
+        ),
+        FixId::RaiseProxyBuffers => {
+            let detail = format!(
+                "Raise {n}'s limit for response header size, or better, make the application send smaller headers."
+            );
+            fix(
+                FixId::RaiseProxyBuffers,
+                "Make room for large response headers",
+                detail,
+            )
+        }
+        FixId::TunePhpFpm => fix(
+            FixId::TunePhpFpm,
+            "Tune PHP-FPM workers and limits",
+            format!(
+                "In the pool file (e.g. `/etc/php/8.2/fpm/pool.d/www.conf`) size `pm.max_children` to your memory, set `request_terminate_timeout` in line with nginx/Apache timeouts, and look for \"server reached pm.max_children\" in `/var/log/{fpm}.log`; then `sudo systemctl reload {fpm}`."
+            ),
+        ),
+        FixId::AllowProxyIps => {
+            let detail = format!(
+                "Make sure the origin's firewall and rate limiting allow {n}'s addresses; providers publish their ranges."
+            );
+            fix(
+                FixId::AllowProxyIps,
+                format!("Let {n} through the origin firewall").as_str(),
+                detail,
+            )
+        }
+        FixId::CheckFirewall => fix(
+            FixId::CheckFirewall,
+            "Check the server's firewall",
+            "Make sure ports 80 and 443 are open to the internet in the server's firewall (`sudo ufw status`, `sudo iptables -L -n`) and the hosting provider's security group.",
+        ),
+        FixId::CheckDns => {
+            let detail = "Check what the name resolves to (`dig +short example.com A`, `nslookup example.com`) against the server's real address; after a change, wait for the old record's TTL to expire (up to a day).".to_string();
+            fix(FixId::CheckDns, "Check the DNS records", detail)
+        }
+        FixId::CheckDomainRenewal => fix(
+            FixId::CheckDomainRenewal,
+            "Check the domain is registered and delegated",
+            "`whois example.com` shows whether the domain has expired, and `dig NS example.com` whether its name servers answer; an expired domain or broken delegation makes the name vanish for everyone.",
+        ),
+        FixId::CheckOriginTls => {
+            let detail = format!(
+                "The server behind {n} must present a valid, unexpired certificate for the name {n} connects with, and support a TLS version {n} accepts; check with `openssl s_client -connect HOST:443 -servername NAME`."
+            );
+            fix(FixId::CheckOriginTls, "Fix the origin's TLS setup", detail)
+        }
+        FixId::FixCertificate => fix(
+            FixId::FixCertificate,
+            "Fix the site's certificate",
+            "Serve a valid certificate covering every name the site is reached by (with and without www), including the intermediate chain; with Let's Encrypt, `sudo certbot renew` and check the renewal timer.",
+        ),
+        FixId::TestTls => fix(
+            FixId::TestTls,
+            "Test the TLS setup",
+            "`openssl s_client -connect example.com:443 -servername example.com` shows the certificate chain, dates and names the server presents; an online TLS checker gives a full report.",
+        ),
+        FixId::FixRedirectLoop => {
+            let detail = {
+                "Follow the chain with `curl -sIL https://example.com/ | grep -i '^location'` and remove the rule that sends the address back to itself (server config, .htaccess or the app's site URL)."
+            };
+            fix(
+                FixId::FixRedirectLoop,
+                "Find and break the redirect loop",
+                detail,
+            )
+        }
+        FixId::BypassCdn => {
+            let detail = "Point the host name at the origin IP in your own hosts file (or use `curl --resolve`) to see whether the origin works without the CDN in front.".to_string();
+            fix(FixId::BypassCdn, "Test without the CDN", detail)
+        }
+        FixId::DisablePlugins => fix(
+            FixId::DisablePlugins,
+            "Rule out plugins and themes",
+            "On WordPress or similar, rename `wp-content/plugins` to disable all plugins and switch to a default theme; if the error stops, re-enable them one by one (on a staging copy if you can). Enable `WP_DEBUG_LOG` with `WP_DEBUG_DISPLAY` off to log the error.",
+        ),
+        FixId::ScaleUp => {
+            let detail = "Add capacity (more workers, CPU or memory, another server behind a load balancer, auto-scaling) and set up monitoring and alerts so you hear about overload before visitors do.".to_string();
+            fix(FixId::ScaleUp, "Add capacity", detail)
+        }
+        FixId::AddCaching => fix(
+            FixId::AddCaching,
+            "Serve more from cache",
+            "Cache pages and static files at the CDN or in a page cache so traffic spikes do not reach the application; it also cuts bandwidth.",
+        ),
+        FixId::CheckDeploy => {
+            let detail = {
+                "If the error began with a deploy or config change, roll it back, then compare what changed (code, environment variables, dependencies, file permissions)."
+            };
+            fix(FixId::CheckDeploy, "Check the latest deploy", detail)
+        }
+        FixId::ContactHost => {
+            let detail = if matches!(
+                ctx.category,
+                Category::Cdn | Category::Platform | Category::LoadBalancer
+            ) {
+                format!(
+                    "If none of this helps, contact {n}'s support with the {} and the time of the error.",
+                    id_label(ctx)
+                )
+            } else {
+                "On shared or managed hosting, ask the host: they can see server-wide limits (PHP workers, CPU, memory, bandwidth), firewall blocks and outages you cannot.".to_string()
+            };
+            fix(FixId::ContactHost, "Contact the host or provider", detail)
+        }
+        FixId::CheckConfig => {
+            let detail = format!(
+                "Check {n}'s configuration for this host: the address, port and protocol (http vs https, HTTP vs FastCGI) it uses to reach the server behind it."
+            );
+            fix(FixId::CheckConfig, "Check the configuration", detail)
+        }
+        FixId::CheckMemory => fix(
+            FixId::CheckMemory,
+            "Look for crashes and out-of-memory kills",
+            "`journalctl -k | grep -i -e oom -e killed` or `dmesg -T | grep -i kill` shows processes killed for memory; the app's own log shows crashes (segfaults, fatal errors) at the time of the error.",
+        ),
+        FixId::CheckKeepalive => fix(
+            FixId::CheckKeepalive,
+            "Match keep-alive timeouts",
+            format!(
+                "The application server should keep idle connections open longer than {n} does, or {n} may reuse a connection the app just closed; raise the app's keep-alive timeout above the proxy's idle timeout."
+            ),
+        ),
+        FixId::FindSlowRequests => fix(
+            FixId::FindSlowRequests,
+            "Find what makes the request slow",
+            "Look at the slow request itself: slow database queries (enable the slow query log), calls to external APIs, or heavy work that belongs in a background job.",
+        ),
+        FixId::CheckDatabase => fix(
+            FixId::CheckDatabase,
+            "Check the database",
+            "Check that the database is up and not overloaded or out of connections (e.g. `SHOW PROCESSLIST;` on MySQL, `pg_stat_activity` on PostgreSQL), and that its disk is not full.",
+        ),
+        FixId::CheckHealthChecks => fix(
+            FixId::CheckHealthChecks,
+            "Check the health checks",
+            format!(
+                "{n} only sends requests to servers that pass its health checks: make sure the check path and port exist and answer 200 quickly, and that the servers are registered."
+            ),
+        ),
+        FixId::CheckProviderStatus => fix(
+            FixId::CheckProviderStatus,
+            "Check the provider's status page",
+            format!(
+                "Look at {n}'s status page for an incident in your region; if there is one, there is nothing to fix on your side."
+            ),
+        ),
+        FixId::BindPort => fix(
+            FixId::BindPort,
+            "Listen on the port the platform gives",
+            "The app must listen on `0.0.0.0` and the port in the `PORT` environment variable within the boot time limit; check the start command and slow start-up work.",
+        ),
+        FixId::CheckMaintenance => fix(
+            FixId::CheckMaintenance,
+            "Check for a forgotten maintenance mode",
+            "If maintenance is over, turn maintenance mode off (on WordPress, delete the `.maintenance` file in the site root; otherwise your app's or host's maintenance switch).",
+        ),
+        FixId::SendRetryAfter => fix(
+            FixId::SendRetryAfter,
+            "Send a Retry-After header",
+            "Answer maintenance with 503 and a `Retry-After` header (seconds) so visitors, tools and search engines know when to come back.",
+        ),
+        FixId::CheckDomainConfig => {
+            let detail = {
+                "Check that this host name and path are configured on the service and routed to the right backend."
+            };
+            fix(
+                FixId::CheckDomainConfig,
+                "Check the host name is set up",
+                detail,
+            )
+        }
+        FixId::AddException => fix(
+            FixId::AddException,
+            "Add a narrow exception for legitimate traffic",
+            "If real visitors or tools you rely on (monitoring, API clients, payment webhooks) are caught, exempt them by path, address or token rather than switching the protection off.",
+        ),
+        FixId::AnnounceMaintenance => fix(
+            FixId::AnnounceMaintenance,
+            "Say when it will be back",
+            "Put the expected end time on the maintenance page and on a status page or social account, so visitors know whether to wait.",
+        ),
+        FixId::CheckTraffic => fix(
+            FixId::CheckTraffic,
+            "Find what uses the bandwidth",
+            "Look at the hosting statistics or access logs for large files, hotlinked images and aggressive crawlers; block the abusive ones and move big downloads to a CDN or storage.",
+        ),
+        FixId::CheckTunnel => fix(
+            FixId::CheckTunnel,
+            "Check the tunnel",
+            format!(
+                "If the host name points at a tunnel or private connector, make sure its agent is running and connected to {n}, and that the tunnel still serves this host name."
+            ),
+        ),
+        FixId::FixLinks => fix(
+            FixId::FixLinks,
+            "Find where the broken link comes from",
+            "Check the Referer of these requests in the access log; fix internal links, and ask other sites to update theirs.",
+        ),
+        FixId::AddRedirect => {
+            let detail = {
+                "If the page moved, redirect the old address to the new one with a 301, so old links and search engines follow."
+            };
+            fix(FixId::AddRedirect, "Redirect moved pages", detail)
+        }
+        FixId::RaiseHeaderLimits => {
+            let detail = {
+                "If large headers are legitimate, raise the server's limit for request header size."
+            };
+            fix(
+                FixId::RaiseHeaderLimits,
+                "Raise request header limits",
+                detail,
+            )
+        }
+        FixId::ShrinkCookies => fix(
+            FixId::ShrinkCookies,
+            "Send fewer and smaller cookies",
+            "Find which cookies grow (analytics, session data, A/B tests) and stop storing data in them or scope them to a path; raising limits only postpones the problem.",
+        ),
+        FixId::RaiseBodyLimit => {
+            let detail = {
+                "Raise the server's request body size limit, or send large files directly to storage."
+            };
+            fix(FixId::RaiseBodyLimit, "Raise the upload size limit", detail)
+        }
+        FixId::CheckPermissions => fix(
+            FixId::CheckPermissions,
+            "Check file permissions and access rules",
+            "The web server user must be able to read the files (`namei -l /path/to/file`); check `deny`/`Require` rules and whether a directory without an index file is being requested.",
+        ),
+        FixId::CheckWafRules => {
+            let detail = format!(
+                "Find the rule that blocked the request in {n}'s security or firewall log (ModSecurity, fail2ban, WAF), and add an exception if it was a false positive."
+            );
+            fix(
+                FixId::CheckWafRules,
+                "Find the rule that blocked it",
+                detail,
+            )
+        }
+        FixId::CheckRateLimits => fix(
+            FixId::CheckRateLimits,
+            "Review the rate limits",
+            format!(
+                "Check {n}'s rate-limit rules: limits keyed on IP address hit many people behind one shared address (offices, mobile networks, VPNs); send `Retry-After` with the 429."
+            ),
+        ),
+        FixId::CheckAuthConfig => fix(
+            FixId::CheckAuthConfig,
+            "Check the sign-in setup",
+            "If visitors should see this page without signing in, check the access rules; otherwise make sure sessions and tokens are not expiring too early.",
+        ),
+        FixId::CheckIdentityProvider => fix(
+            FixId::CheckIdentityProvider,
+            "Check the identity provider settings",
+            "Check the load balancer's authenticate action: client ID, secret, callback URL and that the identity provider's endpoints are reachable from the load balancer.",
+        ),
+        FixId::FixProxyLoop => fix(
+            FixId::FixProxyLoop,
+            "Break the proxy loop",
+            "Requests are passing through the load balancer repeatedly; check that targets do not forward back to the load balancer's own address.",
+        ),
     }
 }
 
@@ -1357,195 +1620,236 @@ fn visitor_fix(ctx: &Context<'_>, s: Situation, id: &str) -> Fix {
 pub fn visitor_fixes(ctx: &Context<'_>) -> Vec<Fix> {
     let s = situation(ctx);
     let ids = visitor_ids(ctx, s);
-    ids.into_iter().map(|id| visitor_fix(ctx, s, id)).collect()
+    ids.into_iter().map(|id| make_fix(ctx, s, id)).collect()
 }
 
-fn visitor_ids(ctx: &Context<'_>, s: Situation) -> Vec<&'static str> {
+fn visitor_ids(ctx: &Context<'_>, s: Situation) -> Vec<FixId> {
     use Situation::*;
-    let transient_server = |first: &'static str| -> Vec<&'static str> {
-        vec![first, "auto-retry", "check-down-for-everyone", "tell-owner"]
+    let transient_server = |first: FixId| -> Vec<FixId> {
+        vec![
+            first,
+            FixId::AutoRetry,
+            FixId::CheckDownForEveryone,
+            FixId::TellOwner,
+        ]
     };
     match s {
         NotError => vec![],
         Net(k) => match k {
             NetKind::Dns => vec![
-                "check-url",
-                "flush-dns",
-                "switch-network",
-                "restart-router",
-                "check-down-for-everyone",
+                FixId::CheckUrl,
+                FixId::FlushDns,
+                FixId::SwitchNetwork,
+                FixId::RestartRouter,
+                FixId::CheckDownForEveryone,
             ],
-            NetKind::DnsConfig => vec!["restart-router", "flush-dns", "switch-network", "retry"],
+            NetKind::DnsConfig => vec![
+                FixId::RestartRouter,
+                FixId::FlushDns,
+                FixId::SwitchNetwork,
+                FixId::Retry,
+            ],
             NetKind::Offline => vec![
-                "check-connection",
-                "restart-router",
-                "switch-network",
-                "auto-retry",
+                FixId::CheckConnection,
+                FixId::RestartRouter,
+                FixId::SwitchNetwork,
+                FixId::AutoRetry,
             ],
             NetKind::Refused => vec![
-                "check-url",
-                "retry",
-                "check-down-for-everyone",
-                "switch-network",
-                "tell-owner",
+                FixId::CheckUrl,
+                FixId::Retry,
+                FixId::CheckDownForEveryone,
+                FixId::SwitchNetwork,
+                FixId::TellOwner,
             ],
             NetKind::Dropped => vec![
-                "retry",
-                "switch-network",
-                "disable-extensions",
-                "check-down-for-everyone",
-                "tell-owner",
+                FixId::Retry,
+                FixId::SwitchNetwork,
+                FixId::DisableExtensions,
+                FixId::CheckDownForEveryone,
+                FixId::TellOwner,
             ],
             NetKind::Timeout => vec![
-                "retry",
-                "auto-retry",
-                "switch-network",
-                "restart-router",
-                "check-down-for-everyone",
-                "tell-owner",
+                FixId::Retry,
+                FixId::AutoRetry,
+                FixId::SwitchNetwork,
+                FixId::RestartRouter,
+                FixId::CheckDownForEveryone,
+                FixId::TellOwner,
             ],
             NetKind::Unreachable => vec![
-                "switch-network",
-                "restart-router",
-                "retry",
-                "check-down-for-everyone",
+                FixId::SwitchNetwork,
+                FixId::RestartRouter,
+                FixId::Retry,
+                FixId::CheckDownForEveryone,
             ],
-            NetKind::NetworkChanged => vec!["retry", "check-connection"],
-            NetKind::Proxy => vec!["check-proxy-settings", "switch-network", "retry"],
+            NetKind::NetworkChanged => vec![FixId::Retry, FixId::CheckConnection],
+            NetKind::Proxy => vec![
+                FixId::CheckProxySettings,
+                FixId::SwitchNetwork,
+                FixId::Retry,
+            ],
             NetKind::Tls => vec![
-                "check-date-time",
-                "switch-network",
-                "other-browser",
-                "tell-owner",
+                FixId::CheckDateTime,
+                FixId::SwitchNetwork,
+                FixId::OtherBrowser,
+                FixId::TellOwner,
             ],
-            NetKind::CertAuthority => vec!["switch-network", "check-date-time", "tell-owner"],
-            NetKind::CertDate => vec!["check-date-time", "tell-owner"],
-            NetKind::CertName => vec!["check-url", "tell-owner"],
-            NetKind::CertRevoked | NetKind::CertOther => vec!["check-date-time", "tell-owner"],
-            NetKind::Redirects => vec!["clear-cookies", "private-window", "tell-owner"],
+            NetKind::CertAuthority => {
+                vec![FixId::SwitchNetwork, FixId::CheckDateTime, FixId::TellOwner]
+            }
+            NetKind::CertDate => vec![FixId::CheckDateTime, FixId::TellOwner],
+            NetKind::CertName => vec![FixId::CheckUrl, FixId::TellOwner],
+            NetKind::CertRevoked | NetKind::CertOther => {
+                vec![FixId::CheckDateTime, FixId::TellOwner]
+            }
+            NetKind::Redirects => vec![FixId::ClearCookies, FixId::PrivateWindow, FixId::TellOwner],
             NetKind::BadResponse => vec![
-                "retry",
-                "clear-site-cache",
-                "disable-extensions",
-                "tell-owner",
+                FixId::Retry,
+                FixId::ClearSiteCache,
+                FixId::DisableExtensions,
+                FixId::TellOwner,
             ],
-            NetKind::Blocked => vec!["disable-extensions", "private-window", "other-browser"],
+            NetKind::Blocked => vec![
+                FixId::DisableExtensions,
+                FixId::PrivateWindow,
+                FixId::OtherBrowser,
+            ],
             NetKind::Protocol => vec![
-                "retry",
-                "disable-extensions",
-                "switch-network",
-                "other-browser",
-                "tell-owner",
+                FixId::Retry,
+                FixId::DisableExtensions,
+                FixId::SwitchNetwork,
+                FixId::OtherBrowser,
+                FixId::TellOwner,
             ],
-            NetKind::CacheMiss => vec!["retry"],
-            NetKind::FileNotFound | NetKind::BadUrl => vec!["check-url"],
-            NetKind::Aborted => vec!["retry", "disable-extensions"],
+            NetKind::CacheMiss => vec![FixId::Retry],
+            NetKind::FileNotFound | NetKind::BadUrl => vec![FixId::CheckUrl],
+            NetKind::Aborted => vec![FixId::Retry, FixId::DisableExtensions],
             NetKind::HttpStatus | NetKind::Other => vec![
-                "retry",
-                "private-window",
-                "other-browser",
-                "switch-network",
-                "check-down-for-everyone",
+                FixId::Retry,
+                FixId::PrivateWindow,
+                FixId::OtherBrowser,
+                FixId::SwitchNetwork,
+                FixId::CheckDownForEveryone,
             ],
         },
-        NotFound => vec!["check-url", "clear-site-cache", "tell-owner"],
-        Gone => vec!["check-url", "tell-owner"],
+        NotFound => vec![FixId::CheckUrl, FixId::ClearSiteCache, FixId::TellOwner],
+        Gone => vec![FixId::CheckUrl, FixId::TellOwner],
         BadRequest => match ctx.status {
-            Some(463) | Some(464) => vec!["retry", "tell-owner"],
-            _ => vec!["clear-cookies", "private-window", "check-url", "tell-owner"],
+            Some(463) | Some(464) => vec![FixId::Retry, FixId::TellOwner],
+            _ => vec![
+                FixId::ClearCookies,
+                FixId::PrivateWindow,
+                FixId::CheckUrl,
+                FixId::TellOwner,
+            ],
         },
         CookiesTooLarge => vec![
-            "clear-cookies",
-            "private-window",
-            "disable-extensions",
-            "tell-owner",
+            FixId::ClearCookies,
+            FixId::PrivateWindow,
+            FixId::DisableExtensions,
+            FixId::TellOwner,
         ],
-        PayloadTooLarge => vec!["smaller-upload", "tell-owner"],
-        UriTooLong => vec!["check-url", "clear-cookies", "tell-owner"],
-        Unauthorized => vec!["sign-in", "clear-cookies", "private-window", "tell-owner"],
-        ProxyAuth => vec!["sign-in", "check-proxy-settings", "switch-network"],
+        PayloadTooLarge => vec![FixId::SmallerUpload, FixId::TellOwner],
+        UriTooLong => vec![FixId::CheckUrl, FixId::ClearCookies, FixId::TellOwner],
+        Unauthorized => vec![
+            FixId::SignIn,
+            FixId::ClearCookies,
+            FixId::PrivateWindow,
+            FixId::TellOwner,
+        ],
+        ProxyAuth => vec![
+            FixId::SignIn,
+            FixId::CheckProxySettings,
+            FixId::SwitchNetwork,
+        ],
         Forbidden => vec![
-            "check-url",
-            "sign-in",
-            "switch-network",
-            "private-window",
-            "tell-owner",
+            FixId::CheckUrl,
+            FixId::SignIn,
+            FixId::SwitchNetwork,
+            FixId::PrivateWindow,
+            FixId::TellOwner,
         ],
         Blocked => vec![
-            "switch-network",
-            "disable-extensions",
-            "private-window",
-            "other-browser",
-            "tell-owner",
+            FixId::SwitchNetwork,
+            FixId::DisableExtensions,
+            FixId::PrivateWindow,
+            FixId::OtherBrowser,
+            FixId::TellOwner,
         ],
-        RateLimited => vec!["wait", "switch-network", "disable-extensions", "tell-owner"],
-        ClientTimeout | SendAgain => vec!["retry", "switch-network"],
-        ClientClosed => vec!["retry", "tell-owner"],
-        ClientCert => vec!["sign-in", "other-browser", "tell-owner"],
-        HttpsPort => vec!["check-url"],
-        Legal => vec!["tell-owner"],
-        ClientOther => vec!["check-url", "private-window", "tell-owner"],
-        NetworkAuth => vec!["sign-in", "switch-network"],
-        Maintenance => vec!["wait", "auto-retry", "check-down-for-everyone"],
-        BandwidthLimit => vec!["wait", "tell-owner"],
+        RateLimited => vec![
+            FixId::Wait,
+            FixId::SwitchNetwork,
+            FixId::DisableExtensions,
+            FixId::TellOwner,
+        ],
+        ClientTimeout | SendAgain => vec![FixId::Retry, FixId::SwitchNetwork],
+        ClientClosed => vec![FixId::Retry, FixId::TellOwner],
+        ClientCert => vec![FixId::SignIn, FixId::OtherBrowser, FixId::TellOwner],
+        HttpsPort => vec![FixId::CheckUrl],
+        Legal => vec![FixId::TellOwner],
+        ClientOther => vec![FixId::CheckUrl, FixId::PrivateWindow, FixId::TellOwner],
+        NetworkAuth => vec![FixId::SignIn, FixId::SwitchNetwork],
+        Maintenance => vec![FixId::Wait, FixId::AutoRetry, FixId::CheckDownForEveryone],
+        BandwidthLimit => vec![FixId::Wait, FixId::TellOwner],
         AppCrashed => vec![
-            "wait",
-            "auto-retry",
-            "check-down-for-everyone",
-            "tell-owner",
+            FixId::Wait,
+            FixId::AutoRetry,
+            FixId::CheckDownForEveryone,
+            FixId::TellOwner,
         ],
         Overloaded | Unavailable => vec![
-            "wait",
-            "auto-retry",
-            "check-down-for-everyone",
-            "tell-owner",
+            FixId::Wait,
+            FixId::AutoRetry,
+            FixId::CheckDownForEveryone,
+            FixId::TellOwner,
         ],
         UpstreamTls | UpstreamDns | OriginUnreachable | UpstreamHeaderTooBig => {
-            let mut v = vec!["check-down-for-everyone", "tell-owner", "wait"];
+            let mut v = vec![FixId::CheckDownForEveryone, FixId::TellOwner, FixId::Wait];
             if s == UpstreamHeaderTooBig {
-                v.insert(0, "clear-cookies");
+                v.insert(0, FixId::ClearCookies);
             }
             v
         }
         ServerError => vec![
-            "retry",
-            "private-window",
-            "check-down-for-everyone",
-            "tell-owner",
+            FixId::Retry,
+            FixId::PrivateWindow,
+            FixId::CheckDownForEveryone,
+            FixId::TellOwner,
         ],
         BadGateway => {
             // Nothing points at a particular hop: include the cheap visitor-side checks too.
             vec![
-                "retry",
-                "auto-retry",
-                "private-window",
-                "check-down-for-everyone",
-                "tell-owner",
+                FixId::Retry,
+                FixId::AutoRetry,
+                FixId::PrivateWindow,
+                FixId::CheckDownForEveryone,
+                FixId::TellOwner,
             ]
         }
         EdgeInternal => vec![
-            "retry",
-            "auto-retry",
-            "switch-network",
-            "check-down-for-everyone",
+            FixId::Retry,
+            FixId::AutoRetry,
+            FixId::SwitchNetwork,
+            FixId::CheckDownForEveryone,
         ],
         UpstreamRefused | UpstreamClosed | UpstreamReset | UpstreamTimeout | ConnectTimeout
         | UpstreamInvalid | NoUpstream | AppBootTimeout | GatewayTimeout => {
-            let mut v = transient_server("retry");
+            let mut v = transient_server(FixId::Retry);
             if matches!(s, ConnectTimeout) {
                 // A timeout reaching the origin can be regional routing.
-                v.insert(3, "switch-network");
+                v.insert(3, FixId::SwitchNetwork);
             }
             v
         }
-        NotImplemented => vec!["other-browser", "tell-owner"],
-        ServerOther => vec!["retry", "check-down-for-everyone", "tell-owner"],
+        NotImplemented => vec![FixId::OtherBrowser, FixId::TellOwner],
+        ServerOther => vec![FixId::Retry, FixId::CheckDownForEveryone, FixId::TellOwner],
         Unknown => vec![
-            "retry",
-            "private-window",
-            "other-browser",
-            "check-down-for-everyone",
-            "tell-owner",
+            FixId::Retry,
+            FixId::PrivateWindow,
+            FixId::OtherBrowser,
+            FixId::CheckDownForEveryone,
+            FixId::TellOwner,
         ],
     }
 }
@@ -1558,32 +1862,58 @@ pub fn owner_fixes(ctx: &Context<'_>) -> Vec<Fix> {
     let s = situation(ctx);
     let mut v: Vec<Fix> = owner_ids(ctx, s)
         .into_iter()
-        .filter_map(|id| owner_fix(ctx, s, id))
+        .map(|id| make_fix(ctx, s, id))
         .collect();
     v.truncate(7);
     v
 }
 
-fn owner_ids(ctx: &Context<'_>, s: Situation) -> Vec<&'static str> {
+/// The owner fixes for the situation: the general list, changed as the product's file says.
+fn owner_ids(ctx: &Context<'_>, s: Situation) -> Vec<FixId> {
+    let mut ids = general_owner_ids(ctx, s);
+    for o in product(ctx).map_or(&[][..], |a| a.owner) {
+        if !o.situations.contains(&s) {
+            continue;
+        }
+        if let Some(list) = o.replace {
+            ids = list.to_vec();
+        }
+        let mut at = o
+            .after
+            .and_then(|a| ids.iter().position(|&i| i == a))
+            .map_or(ids.len(), |p| p + 1);
+        for &id in o.add {
+            if !ids.contains(&id) {
+                ids.insert(at, id);
+                at += 1;
+            }
+        }
+    }
+    ids
+}
+
+fn general_owner_ids(ctx: &Context<'_>, s: Situation) -> Vec<FixId> {
     use Situation::*;
-    let f = fam(ctx);
-    let cf = f == Family::Cloudflare;
     let php = ctx.php();
     match s {
         NotError => vec![],
         Net(k) => match k {
-            NetKind::Dns => vec!["check-dns", "check-domain-renewal"],
-            NetKind::Refused => vec!["check-upstream-running", "check-firewall", "read-error-log"],
+            NetKind::Dns => vec![FixId::CheckDns, FixId::CheckDomainRenewal],
+            NetKind::Refused => vec![
+                FixId::CheckUpstreamRunning,
+                FixId::CheckFirewall,
+                FixId::ReadErrorLog,
+            ],
             NetKind::Timeout | NetKind::Unreachable => vec![
-                "check-upstream-running",
-                "check-firewall",
-                "check-dns",
-                "scale-up",
+                FixId::CheckUpstreamRunning,
+                FixId::CheckFirewall,
+                FixId::CheckDns,
+                FixId::ScaleUp,
             ],
             NetKind::Dropped | NetKind::BadResponse => vec![
-                "read-error-log",
-                "check-upstream-running",
-                "test-backend-directly",
+                FixId::ReadErrorLog,
+                FixId::CheckUpstreamRunning,
+                FixId::TestBackendDirectly,
             ],
             NetKind::Tls
             | NetKind::CertAuthority
@@ -1591,219 +1921,246 @@ fn owner_ids(ctx: &Context<'_>, s: Situation) -> Vec<&'static str> {
             | NetKind::CertName
             | NetKind::CertRevoked
             | NetKind::CertOther => {
-                vec!["fix-certificate", "test-tls"]
+                vec![FixId::FixCertificate, FixId::TestTls]
             }
-            NetKind::Redirects => vec!["fix-redirect-loop", "read-error-log"],
-            NetKind::Protocol => vec!["read-error-log", "check-config"],
+            NetKind::Redirects => vec![FixId::FixRedirectLoop, FixId::ReadErrorLog],
+            NetKind::Protocol => vec![FixId::ReadErrorLog, FixId::CheckConfig],
             NetKind::HttpStatus | NetKind::Other => {
-                vec!["read-error-log", "check-upstream-running"]
+                vec![FixId::ReadErrorLog, FixId::CheckUpstreamRunning]
             }
             // The visitor's own side: nothing for the owner.
             _ => vec![],
         },
         NotFound if serves_many_sites(ctx) => {
             vec![
-                "check-domain-config",
-                "check-deploy",
-                "fix-links",
-                "add-redirect",
+                FixId::CheckDomainConfig,
+                FixId::CheckDeploy,
+                FixId::FixLinks,
+                FixId::AddRedirect,
             ]
         }
         NotFound | Gone => {
-            let mut v = vec!["fix-links", "add-redirect"];
-            if matches!(
-                f,
-                Family::GitHubPages | Family::Netlify | Family::Vercel | Family::Heroku
-            ) || ctx.is_site()
-            {
-                v.push("check-deploy");
+            let mut v = vec![FixId::FixLinks, FixId::AddRedirect];
+            if ctx.is_site() {
+                v.push(FixId::CheckDeploy);
             } else {
-                v.push("check-config");
+                v.push(FixId::CheckConfig);
             }
             v
         }
         BadRequest => match ctx.status {
-            Some(463) => vec!["fix-proxy-loop", "read-error-log"],
-            Some(464) => vec!["check-config", "read-error-log"],
-            _ => vec!["read-error-log", "raise-header-limits", "check-config"],
+            Some(463) => vec![FixId::FixProxyLoop, FixId::ReadErrorLog],
+            Some(464) => vec![FixId::CheckConfig, FixId::ReadErrorLog],
+            _ => vec![
+                FixId::ReadErrorLog,
+                FixId::RaiseHeaderLimits,
+                FixId::CheckConfig,
+            ],
         },
-        CookiesTooLarge => vec!["shrink-cookies", "raise-header-limits", "read-error-log"],
-        PayloadTooLarge => vec!["raise-body-limit", "read-error-log"],
-        UriTooLong => vec!["fix-redirect-loop", "raise-header-limits"],
+        CookiesTooLarge => vec![
+            FixId::ShrinkCookies,
+            FixId::RaiseHeaderLimits,
+            FixId::ReadErrorLog,
+        ],
+        PayloadTooLarge => vec![FixId::RaiseBodyLimit, FixId::ReadErrorLog],
+        UriTooLong => vec![FixId::FixRedirectLoop, FixId::RaiseHeaderLimits],
         Unauthorized => match ctx.status {
-            Some(561) => vec!["check-identity-provider", "read-error-log"],
-            _ => vec!["check-auth-config", "read-error-log"],
+            Some(561) => vec![FixId::CheckIdentityProvider, FixId::ReadErrorLog],
+            _ => vec![FixId::CheckAuthConfig, FixId::ReadErrorLog],
         },
         ProxyAuth | NetworkAuth => vec![],
-        Forbidden => vec!["check-permissions", "check-waf-rules", "read-error-log"],
-        Blocked => vec!["check-waf-rules", "add-exception", "read-error-log"],
-        RateLimited => vec!["check-rate-limits", "add-exception", "read-error-log"],
+        Forbidden => vec![
+            FixId::CheckPermissions,
+            FixId::CheckWafRules,
+            FixId::ReadErrorLog,
+        ],
+        Blocked => vec![
+            FixId::CheckWafRules,
+            FixId::AddException,
+            FixId::ReadErrorLog,
+        ],
+        RateLimited => vec![
+            FixId::CheckRateLimits,
+            FixId::AddException,
+            FixId::ReadErrorLog,
+        ],
         ClientTimeout | SendAgain | ClientCert | HttpsPort | Legal | ClientOther => {
-            vec!["read-error-log", "check-config"]
+            vec![FixId::ReadErrorLog, FixId::CheckConfig]
         }
-        ClientClosed => vec!["read-error-log", "raise-proxy-timeouts", "scale-up"],
+        ClientClosed => vec![
+            FixId::ReadErrorLog,
+            FixId::RaiseProxyTimeouts,
+            FixId::ScaleUp,
+        ],
         UpstreamRefused => {
-            if cf {
+            if fronts_origin(ctx) {
                 vec![
-                    "check-upstream-running",
-                    "allow-proxy-ips",
-                    "test-backend-directly",
-                    "read-error-log",
-                    "bypass-cdn",
-                    "contact-host",
-                ]
-            } else if fronts_origin(ctx) {
-                vec![
-                    "check-upstream-running",
-                    "allow-proxy-ips",
-                    "test-backend-directly",
-                    "read-error-log",
-                    "contact-host",
+                    FixId::CheckUpstreamRunning,
+                    FixId::AllowProxyIps,
+                    FixId::TestBackendDirectly,
+                    FixId::ReadErrorLog,
+                    FixId::ContactHost,
                 ]
             } else if php {
                 vec![
-                    "check-upstream-running",
-                    "read-error-log",
-                    "check-config",
-                    "tune-php-fpm",
+                    FixId::CheckUpstreamRunning,
+                    FixId::ReadErrorLog,
+                    FixId::CheckConfig,
+                    FixId::TunePhpFpm,
                 ]
             } else {
                 vec![
-                    "check-upstream-running",
-                    "check-config",
-                    "test-backend-directly",
-                    "read-error-log",
-                    "check-deploy",
+                    FixId::CheckUpstreamRunning,
+                    FixId::CheckConfig,
+                    FixId::TestBackendDirectly,
+                    FixId::ReadErrorLog,
+                    FixId::CheckDeploy,
                 ]
             }
         }
         ConnectTimeout => vec![
-            "check-upstream-running",
-            "allow-proxy-ips",
-            "check-dns",
-            "test-backend-directly",
-            "scale-up",
-            "contact-host",
+            FixId::CheckUpstreamRunning,
+            FixId::AllowProxyIps,
+            FixId::CheckDns,
+            FixId::TestBackendDirectly,
+            FixId::ScaleUp,
+            FixId::ContactHost,
         ],
         OriginUnreachable => vec![
-            "check-dns",
-            "check-upstream-running",
-            "allow-proxy-ips",
-            "contact-host",
+            FixId::CheckDns,
+            FixId::CheckUpstreamRunning,
+            FixId::AllowProxyIps,
+            FixId::ContactHost,
         ],
         UpstreamClosed | UpstreamReset => {
-            let mut v = vec!["read-error-log", "check-memory", "check-upstream-running"];
+            let mut v = vec![
+                FixId::ReadErrorLog,
+                FixId::CheckMemory,
+                FixId::CheckUpstreamRunning,
+            ];
             if php {
-                v.push("tune-php-fpm");
-                v.push("disable-plugins");
+                v.push(FixId::TunePhpFpm);
+                v.push(FixId::DisablePlugins);
             } else {
-                v.push("check-keepalive");
+                v.push(FixId::CheckKeepalive);
             }
-            v.push("check-deploy");
+            v.push(FixId::CheckDeploy);
             v
         }
         UpstreamTimeout | GatewayTimeout => {
             let mut v = vec![
-                "read-error-log",
-                "find-slow-requests",
-                "raise-proxy-timeouts",
+                FixId::ReadErrorLog,
+                FixId::FindSlowRequests,
+                FixId::RaiseProxyTimeouts,
             ];
             if php {
-                v.push("tune-php-fpm");
+                v.push(FixId::TunePhpFpm);
             }
-            v.push("check-database");
-            v.push("scale-up");
+            v.push(FixId::CheckDatabase);
+            v.push(FixId::ScaleUp);
             v
         }
         UpstreamInvalid => {
             let mut v = vec![
-                "read-error-log",
-                "test-backend-directly",
-                "check-config",
-                "check-upstream-running",
+                FixId::ReadErrorLog,
+                FixId::TestBackendDirectly,
+                FixId::CheckConfig,
+                FixId::CheckUpstreamRunning,
             ];
-            if cf {
-                v.push("bypass-cdn");
-            }
             if php {
-                v.push("disable-plugins");
+                v.push(FixId::DisablePlugins);
             }
             v
         }
-        UpstreamHeaderTooBig => vec!["raise-proxy-buffers", "shrink-cookies", "read-error-log"],
-        UpstreamDns if cf => vec!["check-dns", "check-tunnel", "contact-host"],
-        UpstreamDns => vec!["check-dns", "check-config", "contact-host"],
-        UpstreamTls => vec!["check-origin-tls", "test-tls", "read-error-log"],
-        NoUpstream => vec![
-            "check-upstream-running",
-            "check-health-checks",
-            "read-error-log",
-            "scale-up",
+        UpstreamHeaderTooBig => vec![
+            FixId::RaiseProxyBuffers,
+            FixId::ShrinkCookies,
+            FixId::ReadErrorLog,
         ],
-        EdgeInternal => vec!["check-provider-status", "contact-host", "bypass-cdn"],
-        AppCrashed => vec!["read-error-log", "check-deploy", "check-upstream-running"],
-        AppBootTimeout => vec!["read-error-log", "bind-port", "check-deploy"],
+        UpstreamDns => vec![FixId::CheckDns, FixId::CheckConfig, FixId::ContactHost],
+        UpstreamTls => vec![FixId::CheckOriginTls, FixId::TestTls, FixId::ReadErrorLog],
+        NoUpstream => vec![
+            FixId::CheckUpstreamRunning,
+            FixId::CheckHealthChecks,
+            FixId::ReadErrorLog,
+            FixId::ScaleUp,
+        ],
+        EdgeInternal => vec![
+            FixId::CheckProviderStatus,
+            FixId::ContactHost,
+            FixId::BypassCdn,
+        ],
+        AppCrashed => vec![
+            FixId::ReadErrorLog,
+            FixId::CheckDeploy,
+            FixId::CheckUpstreamRunning,
+        ],
+        AppBootTimeout => vec![FixId::ReadErrorLog, FixId::BindPort, FixId::CheckDeploy],
         Overloaded => {
-            let mut v = vec!["read-error-log"];
+            let mut v = vec![FixId::ReadErrorLog];
             if php {
-                v.push("tune-php-fpm");
+                v.push(FixId::TunePhpFpm);
             }
-            v.extend(["add-caching", "scale-up"]);
-            if matches!(f, Family::LiteSpeed | Family::Apache) || ctx.is_site() {
-                v.push("disable-plugins");
-                v.push("contact-host");
+            v.extend([FixId::AddCaching, FixId::ScaleUp]);
+            if ctx.is_site() {
+                v.push(FixId::DisablePlugins);
+                v.push(FixId::ContactHost);
             }
             v
         }
         Unavailable => {
-            let mut v = vec!["check-upstream-running", "read-error-log"];
+            let mut v = vec![FixId::CheckUpstreamRunning, FixId::ReadErrorLog];
             if php {
-                v.push("tune-php-fpm");
+                v.push(FixId::TunePhpFpm);
             }
-            v.extend(["check-maintenance", "scale-up"]);
-            if matches!(f, Family::LiteSpeed | Family::Apache) || ctx.is_site() {
-                v.push("contact-host");
+            v.extend([FixId::CheckMaintenance, FixId::ScaleUp]);
+            if ctx.is_site() {
+                v.push(FixId::ContactHost);
             }
             v
         }
         Maintenance => vec![
-            "check-maintenance",
-            "send-retry-after",
-            "announce-maintenance",
+            FixId::CheckMaintenance,
+            FixId::SendRetryAfter,
+            FixId::AnnounceMaintenance,
         ],
-        BandwidthLimit => vec!["contact-host", "check-traffic", "add-caching"],
+        BandwidthLimit => vec![FixId::ContactHost, FixId::CheckTraffic, FixId::AddCaching],
         ServerError => {
-            let mut v = vec!["read-error-log", "check-deploy"];
-            if php || matches!(f, Family::Apache | Family::LiteSpeed) {
-                v.push("disable-plugins");
+            let mut v = vec![FixId::ReadErrorLog, FixId::CheckDeploy];
+            if php {
+                v.push(FixId::DisablePlugins);
             }
             if ctx.category == Category::WebServer && ctx.hop == Hop::Gateway {
-                v.push("check-config");
-                v.push("check-permissions");
+                v.push(FixId::CheckConfig);
+                v.push(FixId::CheckPermissions);
             } else {
-                v.push("check-database");
-                v.push("test-backend-directly");
+                v.push(FixId::CheckDatabase);
+                v.push(FixId::TestBackendDirectly);
             }
             v
         }
         BadGateway => {
             let mut v = vec![
-                "read-error-log",
-                "check-upstream-running",
-                "test-backend-directly",
+                FixId::ReadErrorLog,
+                FixId::CheckUpstreamRunning,
+                FixId::TestBackendDirectly,
             ];
-            if cf || fronts_origin(ctx) {
-                v.push("allow-proxy-ips");
+            if fronts_origin(ctx) {
+                v.push(FixId::AllowProxyIps);
             }
             if php {
-                v.push("tune-php-fpm");
+                v.push(FixId::TunePhpFpm);
             }
-            v.push("raise-proxy-timeouts");
-            v.push("contact-host");
+            v.push(FixId::RaiseProxyTimeouts);
+            v.push(FixId::ContactHost);
             v
         }
-        NotImplemented => vec!["read-error-log", "check-config"],
-        ServerOther | Unknown => vec!["read-error-log", "check-upstream-running", "contact-host"],
+        NotImplemented => vec![FixId::ReadErrorLog, FixId::CheckConfig],
+        ServerOther | Unknown => vec![
+            FixId::ReadErrorLog,
+            FixId::CheckUpstreamRunning,
+            FixId::ContactHost,
+        ],
     }
 }
 
@@ -1811,553 +2168,34 @@ fn php_service() -> &'static str {
     "php8.2-fpm"
 }
 
-/// How the writer names the address it forwards to.
-fn upstream_directive(f: Family, php: bool) -> &'static str {
-    match (f, php) {
-        (Family::Nginx, true) => "`fastcgi_pass`",
-        (Family::Nginx, false) => "`proxy_pass`",
-        (Family::Apache, true) => "the `SetHandler \"proxy:unix:...|fcgi://localhost\"` line",
-        (Family::Apache, false) => "`ProxyPass`",
-        (Family::HaProxy, _) => "the backend's `server` lines",
-        (Family::Caddy, _) => "`reverse_proxy`",
-        (Family::Traefik, _) => "the service URL (or the `loadbalancer.server.port` label)",
-        (Family::Envoy, _) => "the cluster's endpoints",
-        (Family::Varnish, _) => "the backend's `.host` and `.port`",
-        (Family::Lighttpd, _) => "`proxy.server` / `fastcgi.server`",
-        (Family::Squid, _) => "`cache_peer`",
-        (Family::TrafficServer, _) => "`remap.config`",
-        (Family::Nghttpx, _) => "`--backend`",
-        _ => "the proxy configuration",
-    }
-}
-
-fn owner_fix(ctx: &Context<'_>, s: Situation, id: &str) -> Option<Fix> {
-    use Family as F;
-    let f = fam(ctx);
-    let php = ctx.php();
-    let n = if ctx.is_site() {
-        "the site"
-    } else {
-        ctx.source_name
-    };
-    let fpm = php_service();
-    Some(match id {
-        "check-upstream-running" => {
-            let detail = if php {
-                format!(
-                    "Run `systemctl status {fpm}` (use your PHP version; `ls /run/php/` lists the sockets) and restart it with `sudo systemctl restart {fpm}`; then check that {} points at the same socket or port as `listen` in the pool file.",
-                    upstream_directive(f, true)
-                )
-            } else {
-                match f {
-                    F::Cloudflare => "On the origin server, check that the web server is running (`systemctl status nginx` or `apache2`) and listening on ports 80 and 443 from the internet (`ss -ltnp`), not only on localhost.".to_string(),
-                    F::Heroku => "`heroku ps` shows whether web dynos are running; `heroku restart` restarts them, and `heroku ps:scale web=1` starts one if none are scaled.".to_string(),
-                    F::AwsElb => "In the target group's Targets tab, check that targets are registered and healthy, and that the app listens on the target port and answers the health-check path.".to_string(),
-                    F::Iis => "In IIS Manager, check that the site's application pool is started; for ASP.NET Core, run the app from a console (`dotnet yourapp.dll`) to see whether it starts at all.".to_string(),
-                    F::LiteSpeed => "LiteSpeed runs PHP through lsphp external apps: check their status and limits in WebAdmin (or ask the host), and whether the account hit its process limit (CloudLinux LVE).".to_string(),
-                    F::Tomcat => "Check `systemctl status tomcat` (or your service name) and whether the web application deployed: look for `SEVERE` lines in `catalina.out`.".to_string(),
-                    F::Vercel | F::Netlify | F::GitHubPages => "Check the latest deployment finished successfully and is the one assigned to this domain.".to_string(),
-                    _ if fronts_origin(ctx) => format!(
-                        "Check that the web server on the origin is running and reachable from the internet on the ports {n} uses (80/443): `systemctl status nginx` (or your server), `ss -ltnp` on the origin."
-                    ),
-                    _ => format!(
-                        "Check that the application {n} forwards to is running (`systemctl status <your-app>` or `docker ps`) and listens on the address and port in {}: `ss -ltnp` on that host shows it.",
-                        upstream_directive(f, false)
-                    ),
-                }
-            };
-            let title = if php {
-                "Check PHP-FPM is running"
-            } else {
-                "Check the server behind is running"
-            };
-            fix("check-upstream-running", title, detail)
-        }
-        "read-error-log" => fix("read-error-log", "Read the error log", log_hint(ctx, s)),
-        "test-backend-directly" => {
-            let detail = if ctx.is_site() {
-                "Reproduce the failing request against the application itself (for example `curl -i http://127.0.0.1:PORT/path` on the server, or locally with the same data) to see the full error and stack trace.".to_string()
-            } else if fronts_origin(ctx) || f == F::Cloudflare {
-                "From a machine outside, ask the origin directly, skipping the CDN: `curl -svo /dev/null --resolve example.com:443:ORIGIN_IP https://example.com/` (your host name and origin IP). If that fails too, the origin is the problem.".to_string()
-            } else if php {
-                "Check that a plain static file is served and that PHP answers: put a small `info.php` test script (remove it afterwards) and request it with `curl -i http://localhost/info.php` on the server.".to_string()
-            } else {
-                format!(
-                    "On the {n} host, request the backend yourself, e.g. `curl -sv http://127.0.0.1:8080/` (the address in {}): a refusal, hang or garbage reply there confirms the problem is behind {n}.",
-                    upstream_directive(f, false)
-                )
-            };
-            fix("test-backend-directly", "Test the backend directly", detail)
-        }
-        "raise-proxy-timeouts" => fix(
-            "raise-proxy-timeouts",
-            "Raise the timeout for work that is slow by nature",
-            timeout_hint(ctx),
-        ),
-        "raise-proxy-buffers" => {
-            let detail = match (f, php) {
-                (F::Nginx, true) => "Raise FastCGI buffers in the PHP location: `fastcgi_buffer_size 32k; fastcgi_buffers 16 16k;`, then `sudo nginx -t && sudo systemctl reload nginx`. Each connection may use this memory.".to_string(),
-                (F::Nginx, false) => "Raise the proxy buffers: `proxy_buffer_size 16k; proxy_buffers 32 16k; proxy_busy_buffers_size 32k;`, then `sudo nginx -t && sudo systemctl reload nginx`. Larger buffers cost memory per connection.".to_string(),
-                (F::Apache, _) => "Raise `ProxyIOBufferSize` (and `LimitRequestFieldSize` if requests are affected), then `apachectl configtest && sudo systemctl reload apache2`.".to_string(),
-                (F::HaProxy, _) => "Raise `tune.bufsize` (for example 32768) in the global section; response headers must fit in it.".to_string(),
-                _ => format!("Raise {n}'s limit for response header size, or better, make the application send smaller headers."),
-            };
-            fix(
-                "raise-proxy-buffers",
-                "Make room for large response headers",
-                detail,
-            )
-        }
-        "tune-php-fpm" => fix(
-            "tune-php-fpm",
-            "Tune PHP-FPM workers and limits",
-            format!(
-                "In the pool file (e.g. `/etc/php/8.2/fpm/pool.d/www.conf`) size `pm.max_children` to your memory, set `request_terminate_timeout` in line with nginx/Apache timeouts, and look for \"server reached pm.max_children\" in `/var/log/{fpm}.log`; then `sudo systemctl reload {fpm}`."
-            ),
-        ),
-        "allow-proxy-ips" => {
-            let detail = match f {
-                F::Cloudflare => "Make sure the origin's firewall, security plugin or fail2ban allows all of Cloudflare's IP ranges (listed at cloudflare.com/ips) on ports 80 and 443; blocking some of them shows up as 521 or 522 errors.".to_string(),
-                F::AwsElb => "The targets' security group must allow traffic from the load balancer's security group on the target port, and network ACLs must allow the return traffic.".to_string(),
-                F::CloudFront => "If the origin restricts access, allow CloudFront's origin-facing addresses (AWS managed prefix list `com.amazonaws.global.cloudfront.origin-facing`).".to_string(),
-                _ => format!("Make sure the origin's firewall and rate limiting allow {n}'s addresses; providers publish their ranges."),
-            };
-            fix(
-                "allow-proxy-ips",
-                format!("Let {n} through the origin firewall").as_str(),
-                detail,
-            )
-        }
-        "check-firewall" => fix(
-            "check-firewall",
-            "Check the server's firewall",
-            "Make sure ports 80 and 443 are open to the internet in the server's firewall (`sudo ufw status`, `sudo iptables -L -n`) and the hosting provider's security group.",
-        ),
-        "check-dns" => {
-            let detail = match f {
-                F::Cloudflare if s == Situation::UpstreamDns => "In Cloudflare's DNS tab, check that the proxied record exists and points at a name or address that resolves; a CNAME to a deleted host or a stopped Cloudflare Tunnel (`cloudflared`) gives this error.".to_string(),
-                F::Cloudflare => "Check that the A/AAAA record in Cloudflare's DNS tab points at the origin's current public IP (`dig +short example.com` shows Cloudflare's addresses, so compare with the dashboard).".to_string(),
-                _ => "Check what the name resolves to (`dig +short example.com A`, `nslookup example.com`) against the server's real address; after a change, wait for the old record's TTL to expire (up to a day).".to_string(),
-            };
-            fix("check-dns", "Check the DNS records", detail)
-        }
-        "check-domain-renewal" => fix(
-            "check-domain-renewal",
-            "Check the domain is registered and delegated",
-            "`whois example.com` shows whether the domain has expired, and `dig NS example.com` whether its name servers answer; an expired domain or broken delegation makes the name vanish for everyone.",
-        ),
-        "check-origin-tls" => {
-            let detail = match f {
-                F::Cloudflare => "The origin must serve a certificate Cloudflare accepts for this host name (with SSL mode Full (strict): valid, unexpired, matching; a free Cloudflare Origin CA certificate works). Check with `openssl s_client -connect ORIGIN_IP:443 -servername example.com`.".to_string(),
-                F::CloudFront => "The origin's certificate must be valid, unexpired and match the origin domain name CloudFront uses (or the Host header it forwards), and the origin must accept the TLS versions set in the origin settings.".to_string(),
-                _ => format!("The server behind {n} must present a valid, unexpired certificate for the name {n} connects with, and support a TLS version {n} accepts; check with `openssl s_client -connect HOST:443 -servername NAME`."),
-            };
-            fix("check-origin-tls", "Fix the origin's TLS setup", detail)
-        }
-        "fix-certificate" => fix(
-            "fix-certificate",
-            "Fix the site's certificate",
-            "Serve a valid certificate covering every name the site is reached by (with and without www), including the intermediate chain; with Let's Encrypt, `sudo certbot renew` and check the renewal timer.",
-        ),
-        "test-tls" => fix(
-            "test-tls",
-            "Test the TLS setup",
-            "`openssl s_client -connect example.com:443 -servername example.com` shows the certificate chain, dates and names the server presents; an online TLS checker gives a full report.",
-        ),
-        "fix-redirect-loop" => {
-            let detail = if f == F::Cloudflare
-                || ctx.via_has("cloudflare")
-                || matches!(s, Situation::Net(_))
-            {
-                "Follow the chain with `curl -sIL https://example.com/ | grep -i '^location'`. A classic loop: Cloudflare SSL mode \"Flexible\" plus an origin that redirects HTTP to HTTPS; use \"Full (strict)\" instead. Also check redirects in the app (e.g. WordPress site URL) and .htaccess."
-            } else {
-                "Follow the chain with `curl -sIL https://example.com/ | grep -i '^location'` and remove the rule that sends the address back to itself (server config, .htaccess or the app's site URL)."
-            };
-            fix(
-                "fix-redirect-loop",
-                "Find and break the redirect loop",
-                detail,
-            )
-        }
-        "bypass-cdn" => {
-            let detail = match f {
-                F::Cloudflare => "To see whether the origin works on its own, pause Cloudflare for the site (Overview > Pause Cloudflare on Site) or point the name at the origin IP in your own hosts file, and test again.".to_string(),
-                _ => "Point the host name at the origin IP in your own hosts file (or use `curl --resolve`) to see whether the origin works without the CDN in front.".to_string(),
-            };
-            fix("bypass-cdn", "Test without the CDN", detail)
-        }
-        "disable-plugins" => fix(
-            "disable-plugins",
-            "Rule out plugins and themes",
-            "On WordPress or similar, rename `wp-content/plugins` to disable all plugins and switch to a default theme; if the error stops, re-enable them one by one (on a staging copy if you can). Enable `WP_DEBUG_LOG` with `WP_DEBUG_DISPLAY` off to log the error.",
-        ),
-        "scale-up" => {
-            let detail = match f {
-                F::Heroku => "Add dynos (`heroku ps:scale web=2`) or use larger ones, and check `heroku logs` for memory errors (R14).".to_string(),
-                F::AwsElb => "Add targets or enable auto scaling on the target group's Auto Scaling group, and watch the TargetResponseTime and HTTPCode_Target_5XX metrics.".to_string(),
-                _ => "Add capacity (more workers, CPU or memory, another server behind a load balancer, auto-scaling) and set up monitoring and alerts so you hear about overload before visitors do.".to_string(),
-            };
-            fix("scale-up", "Add capacity", detail)
-        }
-        "add-caching" => fix(
-            "add-caching",
-            "Serve more from cache",
-            "Cache pages and static files at the CDN or in a page cache so traffic spikes do not reach the application; it also cuts bandwidth.",
-        ),
-        "check-deploy" => {
-            let detail = match f {
-                F::Heroku => {
-                    "If this began with a release, roll back with `heroku releases:rollback` and look at what changed (`heroku releases`)."
-                }
-                F::Vercel => {
-                    "Check the latest deployment's build and runtime logs; if it began with a deploy, use Instant Rollback to the previous production deployment."
-                }
-                F::Netlify => {
-                    "Check the deploy log and that the file exists in the publish directory (and `_redirects` rules); publish the previous deploy if the new one broke the site."
-                }
-                F::GitHubPages => {
-                    "Under Settings > Pages, check the source branch and folder, that the build succeeded, and that the file exists there with the same letter case (Pages paths are case-sensitive)."
-                }
-                _ => {
-                    "If the error began with a deploy or config change, roll it back, then compare what changed (code, environment variables, dependencies, file permissions)."
-                }
-            };
-            fix("check-deploy", "Check the latest deploy", detail)
-        }
-        "contact-host" => {
-            let detail = match f {
-                F::Cloudflare => format!(
-                    "If the origin answers fine when tested directly, open a Cloudflare support ticket with the {} and time; otherwise ask the origin's hosting provider.",
-                    id_label(ctx)
-                ),
-                _ if ctx.category == Category::Cdn || ctx.category == Category::Platform || ctx.category == Category::LoadBalancer => format!(
-                    "If none of this helps, contact {n}'s support with the {} and the time of the error.",
-                    id_label(ctx)
-                ),
-                _ => "On shared or managed hosting, ask the host: they can see server-wide limits (PHP workers, CPU, memory, bandwidth), firewall blocks and outages you cannot.".to_string(),
-            };
-            fix("contact-host", "Contact the host or provider", detail)
-        }
-        "check-config" => {
-            let detail = match f {
-                F::Nginx => "Check the server block that handled the request and its upstream address, then validate with `sudo nginx -t` before `sudo systemctl reload nginx`.".to_string(),
-                F::Apache => "Check the virtual host and proxy or PHP handler lines, then validate with `apachectl configtest` before reloading.".to_string(),
-                F::HaProxy => "Validate with `haproxy -c -f /etc/haproxy/haproxy.cfg` and check the backend's address, port and `check` options.".to_string(),
-                F::Caddy => "Validate with `caddy validate --config /etc/caddy/Caddyfile` and check the `reverse_proxy` target and its scheme (http vs https).".to_string(),
-                F::AwsElb if ctx.status == Some(464) => "Make the target group's protocol version (HTTP1, HTTP2, gRPC) match what clients send.".to_string(),
-                _ => format!("Check {n}'s configuration for this host: the address, port and protocol (http vs https, HTTP vs FastCGI) it uses to reach the server behind it."),
-            };
-            fix("check-config", "Check the configuration", detail)
-        }
-        "check-memory" => fix(
-            "check-memory",
-            "Look for crashes and out-of-memory kills",
-            "`journalctl -k | grep -i -e oom -e killed` or `dmesg -T | grep -i kill` shows processes killed for memory; the app's own log shows crashes (segfaults, fatal errors) at the time of the error.",
-        ),
-        "check-keepalive" => fix(
-            "check-keepalive",
-            "Match keep-alive timeouts",
-            format!(
-                "The application server should keep idle connections open longer than {n} does, or {n} may reuse a connection the app just closed; raise the app's keep-alive timeout above the proxy's idle timeout."
-            ),
-        ),
-        "find-slow-requests" => fix(
-            "find-slow-requests",
-            "Find what makes the request slow",
-            "Look at the slow request itself: slow database queries (enable the slow query log), calls to external APIs, or heavy work that belongs in a background job.",
-        ),
-        "check-database" => fix(
-            "check-database",
-            "Check the database",
-            "Check that the database is up and not overloaded or out of connections (e.g. `SHOW PROCESSLIST;` on MySQL, `pg_stat_activity` on PostgreSQL), and that its disk is not full.",
-        ),
-        "check-health-checks" => fix(
-            "check-health-checks",
-            "Check the health checks",
-            format!(
-                "{n} only sends requests to servers that pass its health checks: make sure the check path and port exist and answer 200 quickly, and that the servers are registered."
-            ),
-        ),
-        "check-provider-status" => fix(
-            "check-provider-status",
-            "Check the provider's status page",
-            format!(
-                "Look at {n}'s status page for an incident in your region; if there is one, there is nothing to fix on your side."
-            ),
-        ),
-        "bind-port" => fix(
-            "bind-port",
-            "Listen on the port the platform gives",
-            "The app must listen on `0.0.0.0` and the port in the `PORT` environment variable within the boot time limit; check the start command and slow start-up work.",
-        ),
-        "check-maintenance" => fix(
-            "check-maintenance",
-            "Check for a forgotten maintenance mode",
-            "If maintenance is over, turn maintenance mode off (on WordPress, delete the `.maintenance` file in the site root; otherwise your app's or host's maintenance switch).",
-        ),
-        "send-retry-after" => fix(
-            "send-retry-after",
-            "Send a Retry-After header",
-            "Answer maintenance with 503 and a `Retry-After` header (seconds) so visitors, tools and search engines know when to come back.",
-        ),
-        "check-domain-config" => {
-            let detail = match f {
-                F::Vercel => {
-                    "In the Vercel project, Settings > Domains must list this host name and point it at the current production deployment."
-                }
-                F::Netlify => {
-                    "In the Netlify site's Domain management, the host name must be added to this site, and the DNS record must point at Netlify."
-                }
-                F::GitHubPages => {
-                    "Under the repository's Settings > Pages, publishing must be on, and the custom domain must match the `CNAME` file and the DNS record."
-                }
-                F::Heroku => {
-                    "`heroku domains` must list this host name for the app, and the DNS record must point at the DNS target Heroku gives for it."
-                }
-                F::Fastly => {
-                    "Add the host name to the Fastly service's Domains and activate the new service version."
-                }
-                F::AzureFrontDoor => {
-                    "Add the host name as a custom domain of the Front Door profile and associate it with a route to the origin group."
-                }
-                F::AwsApiGateway => {
-                    "Check that a route exists for this method and path, and that the API was deployed to the stage in the address (or the custom domain's base path mapping)."
-                }
-                F::Traefik => {
-                    "Check that a router's rule matches this request, e.g. ``Host(`example.com`)``, and that the router's entry point is the one the request came in on."
-                }
-                F::TrafficServer => {
-                    "Add a `map` rule for this host in `remap.config` and reload (`traffic_ctl config reload`)."
-                }
-                F::Envoy => {
-                    "Add a virtual host and route matching this host and path to the route configuration."
-                }
-                _ => {
-                    "Check that this host name and path are configured on the service and routed to the right backend."
-                }
-            };
-            fix(
-                "check-domain-config",
-                "Check the host name is set up",
-                detail,
-            )
-        }
-        "add-exception" => fix(
-            "add-exception",
-            "Add a narrow exception for legitimate traffic",
-            "If real visitors or tools you rely on (monitoring, API clients, payment webhooks) are caught, exempt them by path, address or token rather than switching the protection off.",
-        ),
-        "announce-maintenance" => fix(
-            "announce-maintenance",
-            "Say when it will be back",
-            "Put the expected end time on the maintenance page and on a status page or social account, so visitors know whether to wait.",
-        ),
-        "check-traffic" => fix(
-            "check-traffic",
-            "Find what uses the bandwidth",
-            "Look at the hosting statistics or access logs for large files, hotlinked images and aggressive crawlers; block the abusive ones and move big downloads to a CDN or storage.",
-        ),
-        "check-tunnel" => fix(
-            "check-tunnel",
-            "Check the Cloudflare Tunnel",
-            "If the host name points at a tunnel, make sure `cloudflared` is running and connected (`systemctl status cloudflared`, `cloudflared tunnel info NAME`) and that the tunnel's public host name is still configured.",
-        ),
-        "fix-links" => fix(
-            "fix-links",
-            "Find where the broken link comes from",
-            "Check the Referer of these requests in the access log; fix internal links, and ask other sites to update theirs.",
-        ),
-        "add-redirect" => {
-            let detail = match f {
-                F::Nginx => {
-                    "If the page moved, redirect the old address: `location = /old { return 301 /new; }`."
-                }
-                F::Apache | F::LiteSpeed => {
-                    "If the page moved, redirect the old address: `Redirect 301 /old /new` in the virtual host or .htaccess."
-                }
-                F::Netlify => "If the page moved, add a line to `_redirects`: `/old /new 301`.",
-                F::Vercel => {
-                    "If the page moved, add a redirect in `vercel.json` (`\"redirects\": [{ \"source\": \"/old\", \"destination\": \"/new\", \"permanent\": true }]`)."
-                }
-                F::Cloudflare => {
-                    "If the page moved, add a redirect rule (Rules > Redirect Rules) or redirect on the origin."
-                }
-                _ => {
-                    "If the page moved, redirect the old address to the new one with a 301, so old links and search engines follow."
-                }
-            };
-            fix("add-redirect", "Redirect moved pages", detail)
-        }
-        "raise-header-limits" => {
-            let detail = match f {
-                F::Nginx => {
-                    "If large headers are legitimate: `large_client_header_buffers 4 16k;` in the http or server block, then reload nginx."
-                }
-                F::Apache => {
-                    "If large headers are legitimate: raise `LimitRequestFieldSize` (e.g. 16380) and `LimitRequestLine`, then reload Apache."
-                }
-                F::Iis => {
-                    "If large headers are legitimate: raise http.sys `MaxFieldLength` and `MaxRequestBytes` in the registry (HKLM\\System\\CurrentControlSet\\Services\\HTTP\\Parameters) and restart."
-                }
-                F::Tomcat => {
-                    "If large headers are legitimate: raise `maxHttpHeaderSize` on the Connector in server.xml."
-                }
-                _ => {
-                    "If large headers are legitimate, raise the server's limit for request header size."
-                }
-            };
-            fix("raise-header-limits", "Raise request header limits", detail)
-        }
-        "shrink-cookies" => fix(
-            "shrink-cookies",
-            "Send fewer and smaller cookies",
-            "Find which cookies grow (analytics, session data, A/B tests) and stop storing data in them or scope them to a path; raising limits only postpones the problem.",
-        ),
-        "raise-body-limit" => {
-            let detail = match f {
-                F::Nginx => {
-                    "Raise `client_max_body_size` (e.g. `client_max_body_size 50m;`), and PHP's `upload_max_filesize` and `post_max_size` if PHP handles the upload."
-                }
-                F::Apache | F::LiteSpeed => {
-                    "Raise `LimitRequestBody`, and PHP's `upload_max_filesize` and `post_max_size` if PHP handles the upload."
-                }
-                F::Cloudflare => {
-                    "Cloudflare limits request bodies by plan (100 MB on Free and Pro); upload larger files directly to storage or through a non-proxied host name."
-                }
-                F::Iis => "Raise `maxAllowedContentLength` under `requestFiltering` in web.config.",
-                _ => {
-                    "Raise the server's request body size limit, or send large files directly to storage."
-                }
-            };
-            fix("raise-body-limit", "Raise the upload size limit", detail)
-        }
-        "check-permissions" => fix(
-            "check-permissions",
-            "Check file permissions and access rules",
-            "The web server user must be able to read the files (`namei -l /path/to/file`); check `deny`/`Require` rules and whether a directory without an index file is being requested.",
-        ),
-        "check-waf-rules" => {
-            let detail = match f {
-                F::Cloudflare => "In Security > Events, search for the Ray ID to see which rule (WAF, bot fight mode, IP access rule) blocked the request, and add an exception if it was wrong.".to_string(),
-                F::Akamai => "Give the Reference number to Akamai support or look it up in the security event logs to see which rule fired.".to_string(),
-                F::AwsApiGateway | F::CloudFront | F::AwsElb => "Check AWS WAF's sampled requests or logs for the rule that blocked the request.".to_string(),
-                _ => format!("Find the rule that blocked the request in {n}'s security or firewall log (ModSecurity, fail2ban, WAF), and add an exception if it was a false positive."),
-            };
-            fix("check-waf-rules", "Find the rule that blocked it", detail)
-        }
-        "check-rate-limits" => fix(
-            "check-rate-limits",
-            "Review the rate limits",
-            format!(
-                "Check {n}'s rate-limit rules: limits keyed on IP address hit many people behind one shared address (offices, mobile networks, VPNs); send `Retry-After` with the 429."
-            ),
-        ),
-        "check-auth-config" => fix(
-            "check-auth-config",
-            "Check the sign-in setup",
-            "If visitors should see this page without signing in, check the access rules; otherwise make sure sessions and tokens are not expiring too early.",
-        ),
-        "check-identity-provider" => fix(
-            "check-identity-provider",
-            "Check the identity provider settings",
-            "Check the load balancer's authenticate action: client ID, secret, callback URL and that the identity provider's endpoints are reachable from the load balancer.",
-        ),
-        "fix-proxy-loop" => fix(
-            "fix-proxy-loop",
-            "Break the proxy loop",
-            "Requests are passing through the load balancer repeatedly; check that targets do not forward back to the load balancer's own address.",
-        ),
-        _ => return None,
-    })
-}
-
+/// The general "read the log" advice (a product's file gives its own log and lines to look for).
 fn log_hint(ctx: &Context<'_>, s: Situation) -> String {
-    use Family as F;
-    let php = ctx.php();
-    let fpm = php_service();
-    let base = match fam(ctx) {
-        F::Nginx => {
-            let mut t = "`sudo tail -n 50 /var/log/nginx/error.log` shows the reason for this request, e.g. `connect() failed (111: Connection refused)`, `upstream prematurely closed connection` or `upstream timed out (110`.".to_string();
-            if php {
-                t.push_str(&format!(" Read PHP-FPM's log too (`/var/log/{fpm}.log`)."));
-            }
-            t
-        }
-        F::Apache => "`sudo tail -n 50 /var/log/apache2/error.log` (or `/var/log/httpd/error_log`); mod_proxy lines such as `AH01114` (could not connect to backend) or a timeout reading the status line name the cause.".to_string(),
-        F::Iis => "Check Event Viewer (Windows Logs > Application) and the IIS log in `%SystemDrive%\\inetpub\\logs\\LogFiles`; the sub-status (e.g. 502.3, 500.30) narrows the cause, and for ASP.NET Core set `stdoutLogEnabled=\"true\"` in web.config.".to_string(),
-        F::LiteSpeed => "Read `/usr/local/lsws/logs/error.log` and `stderr.log` (on cPanel, also Metrics > Errors), which show PHP (lsphp) failures and resource limits.".to_string(),
-        F::Caddy => "`journalctl -u caddy --since \"15 min ago\"` shows the reverse_proxy error (dial failure, timeout or bad response) for this request.".to_string(),
-        F::HaProxy => "Read HAProxy's log (`journalctl -u haproxy` or syslog); the termination state (e.g. `SC--` refused, `sH--` server timeout, `SH--` server closed) says what the server did.".to_string(),
-        F::Varnish => "`varnishlog -g request -q 'RespStatus >= 500'` shows the FetchError for failing requests, e.g. backend unhealthy or first byte timeout.".to_string(),
-        F::Squid => "Read `/var/log/squid/cache.log` and `access.log`; the error page's own text names the step that failed.".to_string(),
-        F::TrafficServer => "Read Traffic Server's `error.log` and `diags.log` (usually under `/var/log/trafficserver/`).".to_string(),
-        F::Envoy => "Read Envoy's access log response flags: `UF` upstream connection failure, `UH` no healthy upstream, `UT` upstream timeout, `UC` upstream connection closed.".to_string(),
-        F::Traefik => "Read Traefik's log (`docker logs traefik`, with `--log.level=DEBUG` if needed) and its access log to see which router and service handled the request.".to_string(),
-        F::Lighttpd => "Read `/var/log/lighttpd/error.log` for the proxy or FastCGI backend error.".to_string(),
-        F::Tinyproxy => "Read `/var/log/tinyproxy/tinyproxy.log` for the failed connection.".to_string(),
-        F::Nghttpx => "Read nghttpx's error log (`--errorlog-file`) for the backend failure.".to_string(),
-        F::Tomcat => "Read `$CATALINA_BASE/logs/catalina.out` and `localhost.<date>.log`: the stack trace for this error is there.".to_string(),
-        F::Heroku => "`heroku logs --tail`: the router line carries an H code (H10 app crashed, H12 request timeout, H13 connection closed, H14 no web dynos) and the app's own lines just before it show why.".to_string(),
-        F::Vercel => "Open the deployment's runtime logs in the Vercel dashboard (or `vercel logs <deployment-url>`) for the failing function's error.".to_string(),
-        F::Netlify => "Check the Netlify dashboard's function logs and the latest deploy log.".to_string(),
-        F::GitHubPages => "Check the repository's Actions tab (or Settings > Pages) for the latest Pages build and its errors.".to_string(),
-        F::Cloudflare if matches!(s, Situation::Blocked | Situation::RateLimited | Situation::Forbidden) => format!(
-            "Security > Events in the Cloudflare dashboard lists blocked and rate-limited requests with the rule that acted; filter by the {} or the visitor's IP address.",
-            id_label(ctx)
-        ),
-        F::Cloudflare => format!(
-            "Cloudflare only saw the symptom: read the origin web server's error log at the time of the error (e.g. `/var/log/nginx/error.log`), and look up the {} in the Cloudflare dashboard if needed.",
-            id_label(ctx)
-        ),
-        F::CloudFront => "Enable CloudFront standard or real-time logs (the `x-edge-detailed-result-type` field, e.g. `OriginConnectError`) and read the origin's own log.".to_string(),
-        F::Akamai => "Read the origin's logs at the time of the error; Akamai support can decode the Reference number into the edge's reason.".to_string(),
-        F::Fastly => "Use Fastly's real-time log streaming and the origin's logs; the error text (e.g. `first byte timeout`, `backend read error`) names the failure.".to_string(),
-        F::Google => "In Cloud Logging, the load balancer's `statusDetails` (e.g. `backend_timeout`, `failed_to_connect_to_backend`) and the backend service's logs explain the failure.".to_string(),
-        F::AzureFrontDoor => "Front Door's access logs in Log Analytics carry the error info (e.g. `OriginTimeout`, `OriginConnectionRefused`); read the origin's log too.".to_string(),
-        F::AwsElb => "Enable ALB access logs and compare `elb_status_code` with `target_status_code` (a `-` means the target never answered); then read the target's own log.".to_string(),
-        F::AwsApiGateway => "Enable CloudWatch execution logs for the stage; they show the integration's raw response, errors or timeout (and the Lambda function's own log group).".to_string(),
-        F::Other if ctx.is_site() => "Read the application's error log at the time of the failure (with WordPress, enable `WP_DEBUG_LOG` with `WP_DEBUG_DISPLAY` off).".to_string(),
-        F::Other => format!("Read {}'s error log and the application's log at the time of the failure.", ctx.source_name),
-    };
-    if matches!(s, Situation::Net(_)) && !matches!(ctx.category, Category::Browser) {
-        base
-    } else if matches!(s, Situation::Net(_)) {
+    if matches!(s, Situation::Net(_)) && ctx.category == Category::Browser {
         "Read the web server's error and access logs: if the request never appears there, it was lost before reaching the server.".to_string()
+    } else if ctx.is_site() {
+        "Read the application's error log at the time of the failure (with WordPress, enable `WP_DEBUG_LOG` with `WP_DEBUG_DISPLAY` off).".to_string()
     } else {
-        base
+        format!(
+            "Read {}'s error log and the application's log at the time of the failure.",
+            ctx.source_name
+        )
     }
 }
 
+/// The sentence every timeout fix starts with; a product's file says how to raise its timeout.
+const SLOW_FIRST: &str = "First find out why the backend is slow; a longer timeout only helps requests that are slow by nature (reports, imports). ";
+
+/// The general "raise the timeout" advice.
 fn timeout_hint(ctx: &Context<'_>) -> String {
-    use Family as F;
-    let php = ctx.php();
-    let first = "First find out why the backend is slow; a longer timeout only helps requests that are slow by nature (reports, imports). ";
-    let how = match fam(ctx) {
-        F::Nginx if php => "Then set `fastcgi_read_timeout 120s;` in the PHP location and match PHP's `max_execution_time` and FPM's `request_terminate_timeout`; `sudo nginx -t && sudo systemctl reload nginx`.".to_string(),
-        F::Nginx => "Then set `proxy_read_timeout 120s;` (and if needed `proxy_send_timeout`) in the location that proxies, and `sudo nginx -t && sudo systemctl reload nginx`.".to_string(),
-        F::Apache => "Then set `ProxyTimeout 120` (or `timeout=120` on the `ProxyPass` line) and reload Apache.".to_string(),
-        F::HaProxy => "Then raise `timeout server 120s` in the backend (keep `timeout connect` short) and reload HAProxy.".to_string(),
-        F::Caddy => "Then raise the timeouts in `reverse_proxy { transport http { read_timeout 120s response_header_timeout 120s } }` and reload Caddy.".to_string(),
-        F::Traefik => "Then raise `forwardingTimeouts.responseHeaderTimeout` in a `serversTransport` used by the service.".to_string(),
-        F::Envoy => "Then raise the route's `timeout` (Envoy's default is 15 s), e.g. `timeout: 120s`.".to_string(),
-        F::Varnish => "Then raise `.first_byte_timeout` and `.between_bytes_timeout` in the backend definition.".to_string(),
-        F::Squid => "Then raise `read_timeout` (and `connect_timeout`) in squid.conf.".to_string(),
-        F::TrafficServer => "Then raise `proxy.config.http.transaction_no_activity_timeout_out`.".to_string(),
-        F::Iis => "Then raise the Application Request Routing proxy time-out (IIS Manager > server farm > Proxy > Time-out).".to_string(),
-        F::Cloudflare => "Cloudflare waits about 100 seconds for an answer (longer only on Enterprise): return early and finish long work in a background job, or serve such endpoints from a host name that is not proxied.".to_string(),
-        F::CloudFront => "Then raise the origin response timeout in the distribution's origin settings (30 s by default).".to_string(),
-        F::Fastly => "Then raise the backend's `first_byte_timeout` and `between_bytes_timeout`.".to_string(),
-        F::Google => "Then raise the backend service timeout (30 s by default): `gcloud compute backend-services update NAME --timeout=120`.".to_string(),
-        F::AzureFrontDoor => "Then raise the origin response timeout in the Front Door profile's settings.".to_string(),
-        F::AwsElb => "Then raise the load balancer's idle timeout attribute (60 s by default) and keep the targets' keep-alive timeout above it.".to_string(),
-        F::AwsApiGateway => "API Gateway's integration timeout is about 29 s by default; make long work asynchronous (return 202 and poll) rather than waiting.".to_string(),
-        F::Heroku => "Heroku's router allows 30 seconds for the first byte and this cannot be raised: move slow work to a worker dyno and answer early.".to_string(),
-        F::Vercel => "Then raise the function's `maxDuration` (in `vercel.json` or the route's config) within your plan's limit.".to_string(),
-        F::Netlify => "Synchronous functions have a short limit; use a background function for long work.".to_string(),
-        _ if ctx.is_site() => "Then raise the timeout of whatever proxy sits in front of the application, for the slow route only.".to_string(),
-        _ => format!("Then raise {}'s read or response timeout for the slow route only.", ctx.source_name),
+    let how = if ctx.is_site() {
+        "Then raise the timeout of whatever proxy sits in front of the application, for the slow route only.".to_string()
+    } else {
+        format!(
+            "Then raise {}'s read or response timeout for the slow route only.",
+            ctx.source_name
+        )
     };
-    format!("{first}{how}")
+    format!("{SLOW_FIRST}{how}")
 }
 
 #[cfg(test)]

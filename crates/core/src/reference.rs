@@ -65,8 +65,8 @@ pub fn typical(source_id: &str, status: Option<u16>, net_error: Option<&str>) ->
 /// The statuses a product is known to write: its own vendor codes, the codes its rules
 /// give a hop for, and the codes its signals imply; ascending.
 pub fn statuses_of(source_id: &str) -> Vec<u16> {
-    let mut out: Vec<u16> = crate::status::STATUSES
-        .iter()
+    let mut out: Vec<u16> = crate::status::all()
+        .into_iter()
         .filter(|s| s.vendor == Some(source_id))
         .map(|s| s.code)
         .collect();

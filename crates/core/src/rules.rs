@@ -3,6 +3,8 @@
 //! One file per source. See `docs/rules.md` for the file format.
 
 use crate::model::{Category, Hop};
+use crate::neterror::NetKind;
+use crate::status::StatusInfo;
 
 /// Where in the input a signal is looked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,6 +71,77 @@ pub struct Rule {
     pub hops: &'static [(u16, Hop)],
     pub signals: &'static [Signal],
     pub ids: &'static [IdSpec],
+    /// What is specific to this product in the advice (`[advice]` in its file).
+    pub advice: &'static ProductAdvice,
+}
+
+/// A sentence from a product file: literal text and placeholders.
+pub type Text = &'static [Part];
+
+/// A piece of a [`Text`].
+#[derive(Debug)]
+pub enum Part {
+    Lit(&'static str),
+    Slot(Slot),
+}
+
+/// What a product file says about advice for that product. Every field is optional: the
+/// advice falls back to what is true of the product's category.
+#[derive(Debug)]
+pub struct ProductAdvice {
+    /// What it is called in sentences ("API gateway"), when not its category's usual name.
+    pub kind: Option<&'static str>,
+    /// The server behind it, in full ("the app's web dynos").
+    pub backend: Option<&'static str>,
+    /// The same, short, for the summary line ("the app").
+    pub backend_short: Option<&'static str>,
+    /// How long it waits for the server behind ("about 100 seconds").
+    pub timeout_limit: Option<&'static str>,
+    /// What its request identifiers are called ("Ray ID"); also used when it only relayed.
+    pub id_label: Option<&'static str>,
+    /// How its configuration names the address it forwards to (`proxy_pass`).
+    pub directive: Option<&'static str>,
+    /// The same when it hands requests to PHP-FPM (`fastcgi_pass`).
+    pub directive_php: Option<&'static str>,
+    /// Explanations that replace the general one in some situations.
+    pub explain: &'static [Explain],
+    /// Changes to the owner fix list in some situations.
+    pub owner: &'static [OwnerList],
+    /// The product's own version of fixes, tried in order.
+    pub fixes: &'static [FixText],
+}
+
+/// An explanation for some situations.
+#[derive(Debug)]
+pub struct Explain {
+    pub situations: &'static [Situation],
+    pub text: Text,
+}
+
+/// Owner fixes for some situations: a whole list (`replace`) or fixes to add.
+#[derive(Debug)]
+pub struct OwnerList {
+    pub situations: &'static [Situation],
+    pub replace: Option<&'static [FixId]>,
+    pub add: &'static [FixId],
+    /// Insert `add` after this fix (at the end when absent or missing).
+    pub after: Option<FixId>,
+}
+
+/// A product's version of a fix; applies when every condition given holds.
+#[derive(Debug)]
+pub struct FixText {
+    pub id: FixId,
+    pub title: Option<Text>,
+    pub detail: Text,
+    /// Only in these situations (any when empty).
+    pub situations: &'static [Situation],
+    /// Only with these statuses (any when empty).
+    pub statuses: &'static [u16],
+    /// Only when PHP-FPM is (true) or is not (false) involved.
+    pub php: Option<bool>,
+    /// Also when the product only relayed the page (`via`), not only when it wrote it.
+    pub on_path: bool,
 }
 
 include!(concat!(env!("OUT_DIR"), "/rules_gen.rs"));

@@ -1,5 +1,8 @@
 //! What each HTTP status means: every registered 4xx and 5xx code, plus the vendor codes
-//! people meet in the wild (Cloudflare 52x/530, nginx 444/494/499, AWS 460/463/561, ...).
+//! people meet in the wild. A code that one of our products uses of its own (Cloudflare
+//! 52x/530, nginx 444/494/499, AWS 460/463/561, ...) is declared in that product's rule file
+//! (`[[code]]`); this table keeps the registry and the codes no one product owns (509, 598,
+//! 599). [`all`] merges both.
 //!
 //! The registered set follows the IANA "HTTP Status Code Registry" as updated by RFC 9110
 //! (so 413 is "Content Too Large" and 422 "Unprocessable Content"). The meanings are written
@@ -44,7 +47,8 @@ const fn ven(
     }
 }
 
-/// Every status the core knows, ascending.
+/// The registered statuses and the common codes no one product owns, ascending; see [`all`]
+/// for every status the core knows.
 pub static STATUSES: &[StatusInfo] = &[
     // A few non-errors, so that a status text can always be named.
     reg(
@@ -223,64 +227,10 @@ pub static STATUSES: &[StatusInfo] = &[
         "Request Header Fields Too Large",
         "The request's headers, usually its cookies, are bigger than the server accepts.",
     ),
-    ven(
-        444,
-        "nginx",
-        "No Response",
-        "nginx closed the connection without sending anything, usually because a rule chose to drop the request (bots, unknown host names).",
-    ),
     reg(
         451,
         "Unavailable For Legal Reasons",
         "The page is withheld because of a legal demand, such as a court order or a regional law.",
-    ),
-    ven(
-        460,
-        "aws-elb",
-        "Client Closed Connection",
-        "The client closed its connection before the AWS load balancer had an answer; it shows up in load balancer logs rather than on screens.",
-    ),
-    ven(
-        463,
-        "aws-elb",
-        "Too Many Forwarded Addresses",
-        "The AWS load balancer rejected a request whose X-Forwarded-For header listed more than 30 addresses, usually a sign of a proxy loop.",
-    ),
-    ven(
-        464,
-        "aws-elb",
-        "Incompatible Protocol",
-        "The AWS load balancer got a request in a protocol its target group does not speak, such as HTTP/1.1 sent to a gRPC target.",
-    ),
-    ven(
-        494,
-        "nginx",
-        "Request Header Too Large",
-        "nginx refused the request because one header line, usually the cookies, did not fit its buffers.",
-    ),
-    ven(
-        495,
-        "nginx",
-        "SSL Certificate Error",
-        "The site asks for a personal (client) certificate, and the one the browser presented was not valid.",
-    ),
-    ven(
-        496,
-        "nginx",
-        "SSL Certificate Required",
-        "The site requires a personal (client) certificate, and the browser did not present one.",
-    ),
-    ven(
-        497,
-        "nginx",
-        "HTTP Request Sent to HTTPS Port",
-        "A plain http:// request arrived on a port that only speaks HTTPS; the https:// address should work.",
-    ),
-    ven(
-        499,
-        "nginx",
-        "Client Closed Request",
-        "The client gave up and closed the connection before nginx had an answer; it appears in logs, not on screens.",
     ),
     // 5xx: the server, or one behind it, failed.
     reg(
@@ -345,66 +295,6 @@ pub static STATUSES: &[StatusInfo] = &[
         "The network you are on (hotel, airport or café Wi-Fi, for example) wants you to sign in before it lets you reach the internet.",
     ),
     ven(
-        520,
-        "cloudflare",
-        "Web Server Returned an Unknown Error",
-        "Cloudflare reached the site's server, but the answer was empty, malformed or otherwise unusable.",
-    ),
-    ven(
-        521,
-        "cloudflare",
-        "Web Server Is Down",
-        "Cloudflare could not open a connection to the site's server: it was refused, usually because the server is down or its firewall blocks Cloudflare.",
-    ),
-    ven(
-        522,
-        "cloudflare",
-        "Connection Timed Out",
-        "Cloudflare tried to connect to the site's server and got no reply in time.",
-    ),
-    ven(
-        523,
-        "cloudflare",
-        "Origin Is Unreachable",
-        "Cloudflare found no network route to the site's server, often because its DNS record points at the wrong address.",
-    ),
-    ven(
-        524,
-        "cloudflare",
-        "A Timeout Occurred",
-        "Cloudflare connected to the site's server, but the server took too long (about 100 seconds) to send its answer.",
-    ),
-    ven(
-        525,
-        "cloudflare",
-        "SSL Handshake Failed",
-        "Cloudflare could not set up a secure connection with the site's server.",
-    ),
-    ven(
-        526,
-        "cloudflare",
-        "Invalid SSL Certificate",
-        "Cloudflare did not accept the certificate of the site's server (expired, self-signed or for another name).",
-    ),
-    ven(
-        527,
-        "cloudflare",
-        "Railgun Error",
-        "The link between Cloudflare and the site's server through Railgun, a retired Cloudflare feature, failed.",
-    ),
-    ven(
-        530,
-        "cloudflare",
-        "Origin Error",
-        "Cloudflare could not serve the site and shows a 1xxx error with it, most often because the site's DNS record or tunnel is broken.",
-    ),
-    ven(
-        561,
-        "aws-elb",
-        "Unauthorized",
-        "The sign-in step run by the AWS load balancer failed because the identity provider answered with an error.",
-    ),
-    ven(
         598,
         "proxy",
         "Network Read Timeout Error",
@@ -420,13 +310,27 @@ pub static STATUSES: &[StatusInfo] = &[
 
 /// Looks a status up.
 pub fn info(code: u16) -> Option<&'static StatusInfo> {
-    STATUSES
-        .binary_search_by_key(&code, |s| s.code)
-        .ok()
-        .and_then(|i| STATUSES.get(i))
+    let find = |table: &'static [StatusInfo]| {
+        table
+            .binary_search_by_key(&code, |s| s.code)
+            .ok()
+            .and_then(|i| table.get(i))
+    };
+    find(STATUSES).or_else(|| find(crate::rules::VENDOR_STATUSES))
 }
 
-/// The reason phrase for a status, when known.
+/// Every status the core knows, ascending: the registry and common codes above, plus the
+/// codes products use of their own (`[[code]]` in their rule files).
+pub fn all() -> Vec<&'static StatusInfo> {
+    let mut v: Vec<&'static StatusInfo> = STATUSES
+        .iter()
+        .chain(crate::rules::VENDOR_STATUSES)
+        .collect();
+    v.sort_by_key(|s| s.code);
+    v.dedup_by_key(|s| s.code);
+    v
+}
+
 pub fn reason(code: u16) -> Option<&'static str> {
     info(code).map(|s| s.reason)
 }
@@ -475,10 +379,19 @@ mod tests {
 
     #[test]
     fn sorted_unique_and_complete() {
-        for w in STATUSES.windows(2) {
-            assert!(w[0].code < w[1].code, "{} then {}", w[0].code, w[1].code);
+        for table in [STATUSES, crate::rules::VENDOR_STATUSES] {
+            for w in table.windows(2) {
+                assert!(w[0].code < w[1].code, "{} then {}", w[0].code, w[1].code);
+            }
         }
-        for s in STATUSES {
+        for s in all() {
+            // A product's own code must not also be in the table here.
+            assert_eq!(
+                STATUSES.iter().chain(crate::rules::VENDOR_STATUSES).filter(|t| t.code == s.code).count(),
+                1,
+                "{} is declared twice",
+                s.code
+            );
             assert!(!s.reason.is_empty() && !s.meaning.is_empty(), "{}", s.code);
             assert!(
                 s.meaning.ends_with('.'),

@@ -60,7 +60,7 @@ impl Route {
     /// Every route that has a page, in sitemap order.
     pub fn all() -> Vec<Route> {
         let mut out = vec![Route::Home, Route::Compare, Route::Faq, Route::StatusIndex];
-        out.extend(status::STATUSES.iter().map(|s| Route::Status(s.code)));
+        out.extend(status::all().into_iter().map(|s| Route::Status(s.code)));
         out.push(Route::SourceIndex);
         out.extend(rules::RULES.iter().map(|r| Route::Source(r.id)));
         out.push(Route::Privacy);

@@ -25,7 +25,7 @@ pub fn status_index() -> Html {
             <section>
                 <h2>{ title }</h2>
                 <ul class="code-list">
-                    { for status::STATUSES.iter().filter(|s| s.code >= lo && s.code <= hi).map(|s| html! {
+                    { for status::all().into_iter().filter(|s| s.code >= lo && s.code <= hi).map(|s| html! {
                         <li>
                             <a href={format!("/status/{}/", s.code)}><strong>{ s.code }</strong>{ format!(" {}", s.reason) }</a>
                             if let Some(v) = s.vendor {
@@ -80,11 +80,12 @@ pub fn status_page(props: &StatusPageProps) -> Html {
         .unwrap_or("custom");
     let typical = reference::typical(writer, Some(code), None).map(Rc::new);
     let writers = reference::sources_of(code);
-    let idx = status::STATUSES.iter().position(|s| s.code == code);
+    let statuses = status::all();
+    let idx = statuses.iter().position(|s| s.code == code);
     let prev = idx
         .and_then(|i| i.checked_sub(1))
-        .and_then(|i| status::STATUSES.get(i));
-    let next = idx.and_then(|i| status::STATUSES.get(i + 1));
+        .and_then(|i| statuses.get(i).copied());
+    let next = idx.and_then(|i| statuses.get(i + 1).copied());
     html! {
         <article class="reference">
             <p class="kicker">{ class_name(code) }</p>
