@@ -108,3 +108,141 @@ fn every_rule_has_a_fixture() {
         "sources without a fixture in tests/fixtures/<id>/: {missing:?}"
     );
 }
+
+/// The signal of `rule` that an evidence entry reports, told apart by what the core shows
+/// of it: the same meaning, a location of the signal's place and the found text (the header
+/// value holding the pattern, or the pattern itself as spelled in the input).
+fn signals_of(ev: &culprit_core::Evidence) -> Vec<(usize, usize)> {
+    use culprit_core::Location;
+    use culprit_core::rules::Place;
+    let mut out = Vec::new();
+    let Some(ri) = culprit_core::sources()
+        .iter()
+        .position(|r| r.id == ev.source_id)
+    else {
+        return out;
+    };
+    let found = ev.found.to_ascii_lowercase();
+    // Evidence shortens long finds to 120 bytes plus an ellipsis.
+    let found_full = found.strip_suffix('…');
+    for (si, s) in culprit_core::sources()[ri].signals.iter().enumerate() {
+        if s.meaning != ev.meaning {
+            continue;
+        }
+        let pattern = s.pattern.to_ascii_lowercase();
+        let same_text = match found_full {
+            None => found == pattern,
+            Some(head) => pattern.starts_with(head),
+        };
+        let fits = match (&ev.location, s.place) {
+            (Location::Header { name }, Place::Header) => {
+                s.header == Some(name.as_str())
+                    && (pattern.is_empty() || found_full.is_some() || found.contains(&pattern))
+            }
+            (Location::Title, Place::Title)
+            | (Location::Log { .. }, Place::Log)
+            | (Location::Body { .. }, Place::Body)
+            | (Location::Text { .. }, Place::Text | Place::WholeText) => same_text,
+            _ => false,
+        };
+        if fits {
+            out.push((ri, si));
+        }
+    }
+    out
+}
+
+/// Every input the tests hold: each rule's examples and negatives, and every fixture.
+fn every_input() -> Vec<(String, Vec<u8>)> {
+    let mut inputs: Vec<(String, Vec<u8>)> = EXAMPLES
+        .iter()
+        .enumerate()
+        .map(|(n, ex)| {
+            let kind = if ex.positive { "example" } else { "negative" };
+            (
+                format!("{} {kind} #{n}", ex.rule),
+                ex.input.as_bytes().to_vec(),
+            )
+        })
+        .collect();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    for dir in std::fs::read_dir(&root).into_iter().flatten().flatten() {
+        for f in std::fs::read_dir(dir.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let p = f.path();
+            let name = p
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .to_string();
+            // The same selection as tests/fixtures.rs: everything but sidecars, snapshots
+            // and notes is an input.
+            if p.is_dir()
+                || name.ends_with(".toml")
+                || name.ends_with(".diagnosis.json")
+                || name.ends_with(".md")
+            {
+                continue;
+            }
+            let bytes = std::fs::read(&p).unwrap_or_default();
+            inputs.push((format!("fixture {}", p.display()), bytes));
+        }
+    }
+    inputs
+}
+
+/// Every signal in a rule file is proven by some input: a rule example, a negative or a
+/// fixture whose diagnosis shows the signal as evidence. A signal no input triggers is
+/// untested knowledge (a pattern no real output contains, a typo, a place it never shows in).
+#[test]
+fn every_signal_is_triggered_by_some_input() {
+    let rules = culprit_core::sources();
+    let mut fired: Vec<Vec<bool>> = rules.iter().map(|r| vec![false; r.signals.len()]).collect();
+    let mut unread = Vec::new();
+    for (what, bytes) in every_input() {
+        let Ok(d) = culprit_core::diagnose(&bytes) else {
+            continue;
+        };
+        for ev in &d.evidence {
+            if matches!(ev.source_id.as_str(), "status" | "net-error") {
+                continue;
+            }
+            let found = signals_of(ev);
+            if found.is_empty() {
+                unread.push(format!(
+                    "{what}: {} {:?} ({:?})",
+                    ev.source_id, ev.found, ev.meaning
+                ));
+            }
+            for (ri, si) in found {
+                fired[ri][si] = true;
+            }
+        }
+    }
+    assert!(
+        unread.is_empty(),
+        "evidence that names no signal of its rule (the test cannot tell which fired):\n{}",
+        unread.join("\n")
+    );
+    let total: usize = fired.iter().map(Vec::len).sum();
+    let mut missing = Vec::new();
+    for (r, f) in rules.iter().zip(&fired) {
+        for (s, hit) in r.signals.iter().zip(f) {
+            if !hit {
+                let place = format!("{:?}", s.place).to_ascii_lowercase();
+                let header = s.header.map(|h| format!(" {h}:")).unwrap_or_default();
+                missing.push(format!("{}: in = {place}{header} {:?}", r.id, s.pattern));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "{} of {total} signals are triggered by no example, negative or fixture; add a realistic \
+         [[example]] for each (or fix or remove the signal):\n{}",
+        missing.len(),
+        missing.join("\n")
+    );
+}
