@@ -58,11 +58,11 @@ pub fn read(input: &[u8]) -> Result<Observation<'_>, InputError> {
         .iter()
         .position(|b| !b.is_ascii_whitespace())
         .unwrap_or(input.len());
-    let trimmed = &input[start..];
+    let trimmed = input.get(start..).unwrap_or_default();
     if trimmed.is_empty() {
         return Err(InputError::Empty);
     }
-    if trimmed[0] == b'{'
+    if trimmed.first() == Some(&b'{')
         && let Some(o) = read_json(trimmed)?
     {
         return Ok(o);
@@ -96,11 +96,11 @@ fn next_line(input: &[u8], at: usize) -> Option<(&[u8], usize)> {
     if at >= input.len() {
         return None;
     }
-    let end = memchr::memchr(b'\n', &input[at..]).map_or(input.len(), |p| at + p);
-    let mut line = &input[at..end];
-    if line.last() == Some(&b'\r') {
-        line = &line[..line.len() - 1];
-    }
+    let rest = input.get(at..)?;
+    let len = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+    let end = at + len;
+    let (line, _) = rest.split_at(len);
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
     Some((line, (end + 1).min(input.len().max(end + 1))))
 }
 
@@ -109,23 +109,19 @@ fn status_line(line: &[u8]) -> Option<(u16, String)> {
     let line = strip_curl_in(line).unwrap_or(line);
     let rest = line.strip_prefix(b"HTTP/")?;
     let sp = memchr::memchr(b' ', rest)?;
-    let version = &rest[..sp];
+    let (version, rest) = rest.split_at(sp);
     if version.is_empty()
         || version.len() > 3
         || !version.iter().all(|b| b.is_ascii_digit() || *b == b'.')
     {
         return None;
     }
-    let rest = &rest[sp + 1..];
-    if rest.len() < 3
-        || !rest[..3].iter().all(u8::is_ascii_digit)
-        || rest.get(3).is_some_and(|b| *b != b' ')
-    {
+    let rest = rest.get(1..).unwrap_or_default();
+    let (&[a, b, c], after) = rest.split_first_chunk::<3>()?;
+    if ![a, b, c].iter().all(u8::is_ascii_digit) || after.first().is_some_and(|b| *b != b' ') {
         return None;
     }
-    let code = u16::from(rest[0] - b'0') * 100
-        + u16::from(rest[1] - b'0') * 10
-        + u16::from(rest[2] - b'0');
+    let code = u16::from(a - b'0') * 100 + u16::from(b - b'0') * 10 + u16::from(c - b'0');
     if !(100..=999).contains(&code) {
         return None;
     }
@@ -189,7 +185,7 @@ fn parse_head(input: &[u8], at: usize) -> Option<Parsed> {
         if content.is_empty() {
             break;
         }
-        if (content[0] == b' ' || content[0] == b'\t') && !headers.is_empty() {
+        if matches!(content.first(), Some(b' ' | b'\t')) && !headers.is_empty() {
             if let Some(last) = headers.last_mut()
                 && last.1.len() < MAX_HEADER_VALUE
             {
@@ -204,11 +200,10 @@ fn parse_head(input: &[u8], at: usize) -> Option<Parsed> {
             break;
         };
         if headers.len() < MAX_HEADERS {
-            let name = String::from_utf8_lossy(&content[..colon])
-                .trim()
-                .to_ascii_lowercase();
-            let value = &content[colon + 1..];
-            let value = &value[..value.len().min(MAX_HEADER_VALUE)];
+            let (name, value) = content.split_at(colon);
+            let name = String::from_utf8_lossy(name).trim().to_ascii_lowercase();
+            let value = value.get(1..).unwrap_or_default();
+            let value = value.get(..MAX_HEADER_VALUE).unwrap_or(value);
             headers.push((name, String::from_utf8_lossy(value).trim().to_string()));
         }
     }
@@ -263,7 +258,7 @@ fn read_http(input: &[u8]) -> Option<Observation<'_>> {
         }
     }
 
-    let raw_body = &input[head.body_start..];
+    let raw_body = input.get(head.body_start..).unwrap_or_default();
     let mut body: Cow<'_, [u8]> = if head.curl_v {
         Cow::Owned(strip_curl_body(raw_body))
     } else {
@@ -319,7 +314,7 @@ fn strip_curl_body(body: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(body.len());
     let mut pos = 0;
     while let Some((line, next)) = next_line(body, pos) {
-        let raw = &body[pos..next.min(body.len())];
+        let raw = body.get(pos..next.min(body.len())).unwrap_or_default();
         if !(line.starts_with(b"* ") || line.starts_with(b"{ [") || line.starts_with(b"} [")) {
             out.extend_from_slice(raw);
         }
@@ -344,11 +339,12 @@ fn dechunk(body: &[u8]) -> Option<Vec<u8>> {
             return Some(out);
         }
         let end = next.checked_add(size)?;
-        if end > body.len() {
-            out.extend_from_slice(&body[next..]);
+        let Some(chunk) = body.get(next..end) else {
+            // Cut short: keep what arrived.
+            out.extend_from_slice(body.get(next..).unwrap_or_default());
             return Some(out);
-        }
-        out.extend_from_slice(&body[next..end]);
+        };
+        out.extend_from_slice(chunk);
         pos = end;
         // Skip the CRLF after the chunk.
         if body.get(pos) == Some(&b'\r') {
@@ -450,7 +446,7 @@ struct PastedObservation {
 /// HAR files and pasted browser observations. `Ok(None)`: some other JSON (log lines in
 /// JSON, an API's error body), to be read as text.
 fn read_json(input: &[u8]) -> Result<Option<Observation<'static>>, InputError> {
-    let head = &input[..input.len().min(4096)];
+    let head = input.get(..4096).unwrap_or(input);
     let has = |k: &[u8]| memchr::memmem::find(head, k).is_some();
     if has(b"\"log\"") && has(b"\"entries\"") {
         let har: Har = serde_json::from_slice(input)
