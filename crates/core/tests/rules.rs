@@ -246,3 +246,28 @@ fn every_signal_is_triggered_by_some_input() {
         missing.join("\n")
     );
 }
+
+/// docs/rules.md shows a complete product file; it must be the real file, as it is today.
+#[test]
+fn the_documented_product_file_is_the_real_one() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |p: std::path::PathBuf| {
+        std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+    };
+    let doc = read(root.join("../../docs/rules.md"));
+    let real = read(root.join("src/rules/lighttpd.toml"));
+    let Some((_, after)) = doc.split_once("## A complete product file") else {
+        panic!("docs/rules.md has no \"## A complete product file\" section");
+    };
+    let Some((_, block)) = after.split_once("```toml\n") else {
+        panic!("the section shows no ```toml block");
+    };
+    let Some((shown, _)) = block.split_once("\n```") else {
+        panic!("the ```toml block is not closed");
+    };
+    assert_eq!(
+        shown.trim_end(),
+        real.trim_end(),
+        "docs/rules.md's complete product file differs from src/rules/lighttpd.toml: copy the file into the doc"
+    );
+}
