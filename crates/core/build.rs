@@ -12,6 +12,8 @@
 #[path = "build/advice.rs"]
 mod advice;
 
+#[path = "build/matcher_gen.rs"]
+mod matcher_gen;
 
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -376,4 +378,5 @@ fn main() {
     std::fs::write(Path::new(&out).join("rules_gen.rs"), rules_out).expect("write rules_gen.rs");
     std::fs::write(Path::new(&out).join("examples_gen.rs"), examples_out)
         .expect("write examples_gen.rs");
+    matcher_gen::generate(dir, Path::new(&out));
 }

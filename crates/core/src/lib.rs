@@ -13,7 +13,6 @@ mod input;
 mod matcher;
 pub mod model;
 pub mod neterror;
-mod nfa;
 pub mod reference;
 pub mod rules;
 pub mod status;
