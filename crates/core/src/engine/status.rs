@@ -1,0 +1,482 @@
+//! Stage 3, status: what happened, as far as the protocol goes. The HTTP status (sent, or
+//! read off a page that has no status line), the browser network error (observed, or
+//! written on a browser's own page), and whether the input reports a failure at all.
+
+use super::scan::{Found, LogLines, Scan};
+use super::score::Scores;
+use crate::input::Observation;
+use crate::matcher::Region;
+use crate::model::{Category, Location};
+use crate::neterror::NetErrorInfo;
+use crate::rules::{Place, RULES};
+use crate::text::{self, PageText};
+
+/// What the status stage hands on.
+pub struct Status {
+    /// The HTTP status: sent, or read off the page.
+    pub code: Option<u16>,
+    /// For a status read off the page: what was read, and where.
+    pub inferred: Option<(String, Location)>,
+    /// The network error as the browser (or its page) spelled it.
+    pub net_error: Option<String>,
+    pub net_info: Option<&'static NetErrorInfo>,
+    /// The input reports a failure: an error status, a network error, or (with no status)
+    /// the words of an error page.
+    pub is_error: bool,
+    /// A success or redirect that was sent as such: not an error page, whatever it quotes.
+    pub sent_success: bool,
+}
+
+impl Status {
+    /// The network error in its canonical spelling when known, else as found.
+    pub fn canonical_net_error(&self) -> Option<&str> {
+        self.net_info.map(|i| i.code).or(self.net_error.as_deref())
+    }
+}
+
+pub fn status(o: &Observation<'_>, scan: &Scan, scores: &Scores) -> Status {
+    let net_error = net_error(o.net_error.as_deref(), scan, scores.author);
+    let net_info = net_error.as_deref().and_then(crate::neterror::info);
+    let (code, inferred) = match o.status {
+        Some(s) => (Some(s), None),
+        None => match infer_status(&scan.hits, &scan.page, scores.author, &scan.lines) {
+            Some((s, ev)) => (Some(s), Some(ev)),
+            None => (None, None),
+        },
+    };
+    let is_error = code.is_some_and(|s| s >= 400)
+        || net_error.is_some()
+        || (code.is_none() && reads_as_error(&scan.page));
+    let sent_success = o.status.is_some_and(|s| s < 400) && net_error.is_none();
+    Status {
+        code,
+        inferred,
+        net_error,
+        net_info,
+        is_error,
+        sent_success,
+    }
+}
+
+/// The network error: observed, or on a browser's own page (the author is a browser): a
+/// code written on it, else one the browser's signals name.
+fn net_error(observed: Option<&str>, scan: &Scan, author: Option<usize>) -> Option<String> {
+    let browser_page = author.filter(|&i| {
+        RULES
+            .get(i)
+            .is_some_and(|r| r.category == Category::Browser)
+    });
+    observed.map(str::to_string).or_else(|| {
+        browser_page.and_then(|bi| {
+            find_net_error(&scan.page.text).or_else(|| {
+                scan.hits
+                    .iter()
+                    .filter(|h| h.rule == bi)
+                    .find_map(|h| h.signal.net_error.map(str::to_string))
+            })
+        })
+    })
+}
+
+/// A browser network error code written on a browser's page (`ERR_...`, `DNS_PROBE_...`,
+/// Firefox's `SSL_ERROR_...`): the first in the text.
+fn find_net_error(text: &str) -> Option<String> {
+    const PREFIXES: &[&str] = &[
+        "NET::ERR_",
+        "ERR_",
+        "DNS_PROBE_FINISHED_",
+        "SSL_ERROR_",
+        "SEC_ERROR_",
+        "MOZILLA_PKIX_ERROR_",
+        "NS_ERROR_",
+    ];
+    let bytes = text.as_bytes();
+    let mut best: Option<(usize, &str)> = None;
+    for p in PREFIXES {
+        if let Some(at) = memchr::memmem::find(bytes, p.as_bytes()) {
+            // A code is a run of capitals, digits, underscores (and the `::` of NET::).
+            if at
+                .checked_sub(1)
+                .and_then(|before| bytes.get(before))
+                .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b':')
+            {
+                continue;
+            }
+            let end = bytes
+                .get(at..)
+                .unwrap_or_default()
+                .iter()
+                .position(|b| {
+                    !(b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_' || *b == b':')
+                })
+                .map_or(bytes.len(), |e| at + e);
+            let Some(code) = text.get(at..end) else {
+                continue;
+            };
+            if code.len() > p.len() && best.is_none_or(|(b, _)| at < b) {
+                best = Some((at, code));
+            }
+        }
+    }
+    best.map(|(_, c)| c.to_string())
+}
+
+/// Reads a status off a page without a status line: from a signal that implies one, else
+/// from a three-digit code near an error word in the title or the first lines of text.
+fn infer_status(
+    hits: &[Found],
+    page: &PageText,
+    author: Option<usize>,
+    lines: &LogLines,
+) -> Option<(u16, (String, Location))> {
+    // The author's own signals first, then any log line, then anything else.
+    let rank = |h: &&Found| {
+        let own = Some(h.rule) == author;
+        let log = h.signal.place == Place::Log;
+        (own, log, h.signal.weight)
+    };
+    if let Some(h) = hits
+        .iter()
+        .filter(|h| h.signal.status.is_some())
+        .max_by_key(rank)
+    {
+        let location = match (h.region, h.signal.place) {
+            (_, Place::Log) => Location::Log {
+                line: lines.line(h.at),
+            },
+            (Region::Text, _) => Location::Text { offset: h.at },
+            _ => Location::Body { offset: h.at },
+        };
+        return h
+            .signal
+            .status
+            .map(|code| (code, (text::shorten(&h.found, 120), location)));
+    }
+    let mut best = None;
+    if let Some(t) = &page.title {
+        status_codes_in(head(t, 2048), true, &mut best);
+    }
+    status_codes_in(head(&page.text, 2048), false, &mut best);
+    best.map(|(_, code, found, loc)| (code, (found, loc)))
+}
+
+/// The best-placed error code in `hay` so far: (score, code, what was read, where).
+type Candidate = (i32, u16, String, Location);
+
+/// Looks at every registered 4xx or 5xx code standing alone in `hay`, scores how much it
+/// reads as the page's status (in the title, after "error" or "status", followed by its
+/// reason phrase, opening the text, followed by "error"), and keeps a better one in `best`.
+fn status_codes_in(hay: &str, in_title: bool, best: &mut Option<Candidate>) {
+    let b = hay.as_bytes();
+    let mut i = 0;
+    while let Some(&[d0, d1, d2]) = b.get(i..i + 3) {
+        let start = i;
+        let is_code = [d0, d1, d2].iter().all(u8::is_ascii_digit)
+            && start
+                .checked_sub(1)
+                .and_then(|p| b.get(p))
+                .is_none_or(|c| !c.is_ascii_alphanumeric())
+            && b.get(i + 3).is_none_or(|c| !c.is_ascii_digit());
+        if !is_code {
+            i += 1;
+            continue;
+        }
+        let code = u16::from(d0 - b'0') * 100 + u16::from(d1 - b'0') * 10 + u16::from(d2 - b'0');
+        i += 3;
+        if !(400..=599).contains(&code) {
+            continue;
+        }
+        let Some(info) = crate::status::info(code) else {
+            continue;
+        };
+        // Only the few bytes just before the code matter (and keep this linear).
+        let from = (0..=start.saturating_sub(16))
+            .rev()
+            .find(|&f| hay.is_char_boundary(f))
+            .unwrap_or(0);
+        let before = hay
+            .get(from..start)
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let before = before.trim_end_matches([' ', ':', '#', '(']);
+        let after = hay
+            .get(i..)
+            .unwrap_or_default()
+            .trim_start_matches([' ', '.', ':', '-', ')', '(']);
+        let mut score = 0;
+        if in_title {
+            score += 3;
+        }
+        if before.ends_with("error") || before.ends_with("error code") || before.ends_with("status")
+        {
+            score += 3;
+        }
+        if starts_with_reason(after, info.reason) {
+            score += 4;
+        }
+        // A code that opens the page or its title reads as a heading.
+        if start == 0 {
+            score += 1;
+        }
+        if after.starts_with("That")
+            || after
+                .as_bytes()
+                .get(..5)
+                .is_some_and(|a| a.eq_ignore_ascii_case(b"error"))
+        {
+            score += 2;
+        }
+        if score >= 3 && best.as_ref().is_none_or(|(s, ..)| score > *s) {
+            let location = if in_title {
+                Location::Title
+            } else {
+                Location::Text { offset: start }
+            };
+            let found = text::shorten(hay.get(start..).unwrap_or_default(), 60);
+            *best = Some((score, code, found, location));
+        }
+    }
+}
+
+/// The first `max` bytes of `s` at most, cut at a character boundary.
+fn head(s: &str, max: usize) -> &str {
+    let end = (0..=s.len().min(max))
+        .rev()
+        .find(|&e| s.is_char_boundary(e))
+        .unwrap_or(0);
+    s.get(..end).unwrap_or_default()
+}
+
+/// True when `text` begins with `reason`, comparing letters and digits only, ignoring case
+/// (nginx writes "Gateway Time-out" for the registered "Gateway Timeout").
+fn starts_with_reason(text: &str, reason: &str) -> bool {
+    let mut t = text.bytes().take(64).filter(u8::is_ascii_alphanumeric);
+    reason
+        .bytes()
+        .filter(u8::is_ascii_alphanumeric)
+        .all(|r| t.next().is_some_and(|c| c.eq_ignore_ascii_case(&r)))
+}
+
+/// Words that mark a page as reporting a failure, when no status says so.
+const ERROR_WORDS: &[&str] = &[
+    "error",
+    "went wrong",
+    "unavailable",
+    "not found",
+    "forbidden",
+    "access denied",
+    "failed",
+    "timed out",
+    "time-out",
+    "try again",
+    "can't be reached",
+    "cannot be reached",
+    "isn't working",
+    "maintenance",
+];
+
+/// True when the title or the first lines of text use the words of an error page.
+fn reads_as_error(page: &PageText) -> bool {
+    let title = page
+        .title
+        .as_deref()
+        .map(|t| head(t, 1024).to_ascii_lowercase())
+        .unwrap_or_default();
+    let text = head(&page.text, 1024).to_ascii_lowercase();
+    ERROR_WORDS
+        .iter()
+        .any(|w| title.contains(w) || text.contains(w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::testing::{found, idx, obs, sig_with};
+    use crate::model::InputForm;
+
+    fn page(title: Option<&str>, text: &str) -> PageText {
+        PageText {
+            text: text.to_string(),
+            title: title.map(str::to_string),
+            title_range: None,
+        }
+    }
+
+    fn scan_of(hits: Vec<Found>, page: PageText, body: &[u8]) -> Scan {
+        let lines = LogLines::new(body, &hits);
+        Scan {
+            hits,
+            page,
+            form: InputForm::Text,
+            lines,
+            note: None,
+        }
+    }
+
+    fn scores(author: Option<usize>) -> Scores {
+        Scores {
+            per_rule: Vec::new(),
+            author,
+            header_named: None,
+        }
+    }
+
+    fn inferred(text: &str) -> Option<(u16, Location)> {
+        let none = LogLines::new(b"", &[]);
+        infer_status(&[], &page(None, text), None, &none).map(|(c, (_, l))| (c, l))
+    }
+
+    #[test]
+    fn a_sent_status_is_the_status() {
+        let implies_404 = sig_with(Place::Text, 90, |s| s.status = Some(404));
+        let scan = scan_of(
+            vec![found("nginx", implies_404, 0, Region::Text)],
+            page(None, "pattern"),
+            b"",
+        );
+        let st = status(
+            &obs(InputForm::Http, Some(502), &[], b""),
+            &scan,
+            &scores(None),
+        );
+        assert_eq!((st.code, st.inferred), (Some(502), None));
+        let st = status(&obs(InputForm::Html, None, &[], b""), &scan, &scores(None));
+        assert_eq!(st.code, Some(404));
+        assert_eq!(
+            st.inferred,
+            Some(("pattern".into(), Location::Text { offset: 0 }))
+        );
+    }
+
+    #[test]
+    fn a_status_signal_of_the_author_comes_first_then_a_log_line() {
+        let strong = sig_with(Place::Text, 99, |s| s.status = Some(503));
+        let own = sig_with(Place::Text, 10, |s| s.status = Some(502));
+        let log = sig_with(Place::Log, 20, |s| s.status = Some(504));
+        let body = b"one\ntwo pattern";
+        let hits = vec![
+            found("cloudflare", strong, 0, Region::Text),
+            found("nginx", own, 5, Region::Text),
+            found("haproxy", log, 8, Region::Body),
+        ];
+        let lines = LogLines::new(body, &hits);
+        let p = page(None, "");
+        let pick = |author| infer_status(&hits, &p, author, &lines).map(|(c, (_, l))| (c, l));
+        assert_eq!(
+            pick(Some(idx("nginx"))),
+            Some((502, Location::Text { offset: 5 }))
+        );
+        assert_eq!(pick(None), Some((504, Location::Log { line: 2 })));
+    }
+
+    #[test]
+    fn a_code_is_read_next_to_error_words() {
+        assert_eq!(
+            inferred("Oops. Error 502 Bad Gateway"),
+            Some((502, Location::Text { offset: 12 }))
+        );
+        assert_eq!(
+            inferred("status: 503"),
+            Some((503, Location::Text { offset: 8 }))
+        );
+        // Followed by its reason phrase, in nginx's spelling.
+        assert_eq!(
+            inferred("the 504 Gateway Time-out"),
+            Some((504, Location::Text { offset: 4 }))
+        );
+        // Not a code alone, nor digits inside a longer number or a word.
+        assert_eq!(inferred("we sell 502 kinds of tea"), None);
+        assert_eq!(inferred("Error 1502 Bad Gateway"), None);
+        assert_eq!(inferred("Error x502 Bad Gateway"), None);
+        assert_eq!(inferred("Error 302 Found"), None);
+        // A heading: the first code that reads best wins.
+        assert_eq!(
+            inferred("404 error, then Error 500 Internal Server Error"),
+            Some((500, Location::Text { offset: 22 }))
+        );
+    }
+
+    #[test]
+    fn a_code_in_the_title_counts_more() {
+        let none = LogLines::new(b"", &[]);
+        let p = page(Some("404"), "Error 500");
+        assert_eq!(
+            infer_status(&[], &p, None, &none),
+            Some((404, ("404".into(), Location::Title)))
+        );
+    }
+
+    #[test]
+    fn a_browser_page_names_its_network_error() {
+        let chrome = idx("chrome");
+        let named = sig_with(Place::Text, 90, |s| s.net_error = Some("ERR_TIMED_OUT"));
+        let plain = page(None, "This site can't be reached");
+        let with_code = page(None, "This site can't be reached ERR_CONNECTION_REFUSED");
+        let hits = || vec![found("chrome", named, 0, Region::Text)];
+        let browser = scores(Some(chrome));
+        let o = obs(InputForm::Text, None, &[], b"");
+
+        let st = status(&o, &scan_of(hits(), with_code, b""), &browser);
+        assert_eq!(st.net_error.as_deref(), Some("ERR_CONNECTION_REFUSED"));
+        assert!(st.is_error && !st.sent_success);
+        let st = status(&o, &scan_of(hits(), plain, b""), &browser);
+        assert_eq!(st.net_error.as_deref(), Some("ERR_TIMED_OUT"));
+        // Only on a browser's page.
+        let with_code = page(None, "ERR_CONNECTION_REFUSED");
+        let st = status(
+            &o,
+            &scan_of(hits(), with_code, b""),
+            &scores(Some(idx("nginx"))),
+        );
+        assert_eq!(st.net_error, None);
+        // An observed one wins, and is spelt canonically on the way out.
+        let mut seen = obs(InputForm::Observation, None, &[], b"");
+        seen.net_error = Some("net::ERR_NAME_NOT_RESOLVED".into());
+        let st = status(&seen, &scan_of(hits(), page(None, ""), b""), &browser);
+        assert_eq!(st.net_error.as_deref(), Some("net::ERR_NAME_NOT_RESOLVED"));
+        assert_eq!(st.canonical_net_error(), Some("ERR_NAME_NOT_RESOLVED"));
+    }
+
+    #[test]
+    fn net_error_codes() {
+        assert_eq!(
+            find_net_error("This site can't be reached ERR_CONNECTION_REFUSED Reload").as_deref(),
+            Some("ERR_CONNECTION_REFUSED")
+        );
+        assert_eq!(
+            find_net_error("DNS_PROBE_FINISHED_NXDOMAIN").as_deref(),
+            Some("DNS_PROBE_FINISHED_NXDOMAIN")
+        );
+        assert_eq!(
+            find_net_error("NET::ERR_CERT_DATE_INVALID").as_deref(),
+            Some("NET::ERR_CERT_DATE_INVALID")
+        );
+        assert_eq!(find_net_error("SOME_ERR_THING ERR_"), None);
+    }
+
+    #[test]
+    fn what_counts_as_an_error() {
+        let st =
+            |o: &Observation<'_>, p: PageText| status(o, &scan_of(vec![], p, b""), &scores(None));
+        let text = obs(InputForm::Text, None, &[], b"");
+        assert!(st(&text, page(None, "Something went wrong")).is_error);
+        assert!(st(&text, page(Some("Site Maintenance"), "back soon")).is_error);
+        assert!(!st(&text, page(None, "Welcome home")).is_error);
+        let ok = obs(InputForm::Http, Some(200), &[], b"");
+        let sent = st(&ok, page(None, "Something went wrong"));
+        assert!(!sent.is_error && sent.sent_success);
+        let gone = obs(InputForm::Http, Some(410), &[], b"");
+        let sent = st(&gone, page(None, "Welcome home"));
+        assert!(sent.is_error && !sent.sent_success);
+    }
+
+    #[test]
+    fn reasons_compare_letters_and_digits() {
+        assert!(starts_with_reason(
+            "Gateway Time-out nginx",
+            "Gateway Timeout"
+        ));
+        assert!(!starts_with_reason("Gateway", "Gateway Timeout"));
+        assert_eq!(head("aé", 2), "a");
+    }
+}
