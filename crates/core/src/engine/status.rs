@@ -389,6 +389,8 @@ mod tests {
         assert_eq!(inferred("Error 1502 Bad Gateway"), None);
         assert_eq!(inferred("Error x502 Bad Gateway"), None);
         assert_eq!(inferred("Error 302 Found"), None);
+        // A code that reads only a little like a status (followed by "error") is not one.
+        assert_eq!(inferred("we sold 502 errorless kits"), None);
         // A heading: the first code that reads best wins.
         assert_eq!(
             inferred("404 error, then Error 500 Internal Server Error"),
