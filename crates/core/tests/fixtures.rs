@@ -19,6 +19,9 @@ use std::path::{Path, PathBuf};
 #[serde(deny_unknown_fields)]
 struct Expect {
     provenance: String,
+    /// Why an expert gives this answer for this input, in one or two sentences: required and
+    /// never empty, so an expectation is reasoned, never copied from the classifier's output.
+    why: String,
     source: String,
     #[serde(default)]
     status: Option<u16>,
@@ -151,6 +154,13 @@ fn every_fixture_is_diagnosed_as_its_sidecar_says() {
             !expect.provenance.trim().is_empty(),
             "{name}: provenance is empty"
         );
+        if expect.why.trim().is_empty() {
+            failures.push(format!(
+                "{name}: sidecar {}: `why` is empty: say why an expert gives this answer",
+                sidecar.display()
+            ));
+            continue;
+        }
         let bytes = std::fs::read(input).unwrap_or_default();
         let d = match culprit_core::diagnose(&bytes) {
             Ok(d) => d,
