@@ -9,6 +9,7 @@
 //! `std::process::Command` and hand-rolled argument parsing; the only dependencies are the
 //! ones the site's build needs in-process (wasm-bindgen, gzip, brotli).
 
+mod extension;
 mod icons;
 mod install;
 mod npm;
@@ -27,7 +28,9 @@ USAGE:
     cargo xtask test [OPTIONS]   install what the tests need, then run every check
     cargo xtask run [OPTIONS]    build Culprit, run the CLI on a sample error page, then
                                  build the site and serve it on http://127.0.0.1:8080/
-    cargo xtask build [--dev]    build the site into target/dist/site/
+    cargo xtask build [--dev]    build the site into target/dist/site/ and the browser
+                                 extension into target/dist/extension/ (+ store zips)
+    cargo xtask build-extension [--dev]   build only the extension
     cargo xtask serve [OPTIONS]  serve target/dist/site/ on 127.0.0.1
     cargo xtask help             print this help
 
@@ -43,6 +46,9 @@ TEST STEPS, in order (names for --only / --skip):
     site      cargo xtask build (release: wasm-opt, precompressed copies)
     e2e       serves target/dist/site on a free port, then runs
               node --test --test-concurrency=1 tests/e2e/   (headless Chromium)
+    extension builds the extension (target/dist/extension/), then runs
+              node --test --test-concurrency=1 tests/extension/   (headless Chromium
+              with the unpacked extension loaded; a local server of error pages)
 
 TEST OPTIONS:
     --no-install         skip the install step (same as --skip install)
@@ -88,7 +94,13 @@ fn main() -> ExitCode {
     let outcome = match command.as_str() {
         "test" => test::Options::parse(rest).and_then(|options| test::run(&options)),
         "run" => run::Options::parse(rest).and_then(|options| run::run(&options)),
-        "build" => site::Options::parse(rest).and_then(|options| site::build(&options).map(|_| ())),
+        "build" => site::Options::parse(rest).and_then(|options| {
+            site::build(&options)?;
+            extension::build(options.dev).map(|_| ())
+        }),
+        "build-extension" => {
+            site::Options::parse(rest).and_then(|options| extension::build(options.dev).map(|_| ()))
+        }
         "serve" => serve::Options::parse(rest).and_then(|options| serve::run(&options)),
         "help" | "-h" | "--help" => {
             print!("{HELP}");

@@ -194,7 +194,7 @@ pub fn build(options: &Options) -> Result<PathBuf, String> {
 }
 
 /// `--remap-path-prefix` flags for the cargo registry and the workspace.
-fn remap_flags() -> String {
+pub(crate) fn remap_flags() -> String {
     let home = std::env::var("CARGO_HOME")
         .map(PathBuf::from)
         .unwrap_or_else(|_| {
@@ -245,7 +245,7 @@ fn bindgen(wasm: &Path, pkg: &Path, dev: bool) -> Result<(), String> {
 
 /// `wasm-opt -Oz` in place, with the wasm features current rustc emits for
 /// wasm32-unknown-unknown.
-fn wasm_opt(wasm: &Path) -> Result<(), String> {
+pub(crate) fn wasm_opt(wasm: &Path) -> Result<(), String> {
     let tool = npm::wasm_opt();
     if !tool.is_file() {
         return Err(format!(

@@ -21,10 +21,11 @@ pub enum Step {
     Wasm,
     Site,
     E2e,
+    Extension,
 }
 
 impl Step {
-    const ALL: [Step; 7] = [
+    const ALL: [Step; 8] = [
         Step::Install,
         Step::Fmt,
         Step::Clippy,
@@ -32,6 +33,7 @@ impl Step {
         Step::Wasm,
         Step::Site,
         Step::E2e,
+        Step::Extension,
     ];
 
     fn name(self) -> &'static str {
@@ -43,6 +45,7 @@ impl Step {
             Step::Wasm => "wasm",
             Step::Site => "site",
             Step::E2e => "e2e",
+            Step::Extension => "extension",
         }
     }
 
@@ -127,6 +130,7 @@ pub fn run(options: &Options) -> Result<(), String> {
             Step::Wasm => wasm().map(|c| counts.add(c)),
             Step::Site => site::build(&site::Options::default()).map(|_| ()),
             Step::E2e => e2e().map(|c| counts.add(c)),
+            Step::Extension => crate::extension::test().map(|c| counts.add(c)),
         };
         let took = step_started.elapsed();
         timings.push((step, took));
@@ -402,7 +406,8 @@ mod tests {
                 Step::Test,
                 Step::Wasm,
                 Step::Site,
-                Step::E2e
+                Step::E2e,
+                Step::Extension
             ])
         );
         assert_eq!(parse(&["--only", "wasm"]), Ok(vec![Step::Wasm]));
@@ -411,7 +416,7 @@ mod tests {
             Ok(vec![Step::Fmt, Step::Clippy])
         );
         assert_eq!(
-            parse(&["--skip", "wasm,site,e2e", "--skip", "install"]),
+            parse(&["--skip", "wasm,site,e2e,extension", "--skip", "install"]),
             Ok(vec![Step::Fmt, Step::Clippy, Step::Test])
         );
         assert!(parse(&["--only", "nope"]).is_err());
