@@ -43,7 +43,8 @@ pub fn diagnose(o: &Observation<'_>) -> Diagnosis {
     let status = status::status(o, &scan, &scores);
     let choice = source::choose(o, &scan, &scores, &status);
     let facts = hop::facts(&scan.hits, choice.rule);
-    let hop = hop::failing_hop(&choice, &status, &facts);
+    let signal_hop = hop::signal_hop(&scan.hits, choice.rule);
+    let hop = hop::failing_hop(&choice, &status, &facts, signal_hop);
     let ids = crate::ids::find(&o.headers, &scan.page.text, &scores.matched(), RULES);
     let evidence = evidence::collect(o, &scan, &status, &choice);
     let found = Findings {

@@ -24,7 +24,8 @@ pub struct BrowserObservation {
     pub body: Option<String>,
     /// A network error code such as `net::ERR_NAME_NOT_RESOLVED` or `NS_ERROR_UNKNOWN_HOST`.
     pub net_error: Option<String>,
-    /// `chrome` or `firefox`, when known.
+    /// The browser's name as the input gives it (`chrome`, `Firefox`, a HAR's creator
+    /// `WebInspector`), when known; `rules::browser_for` tells which browser it is.
     pub browser: Option<String>,
 }
 
@@ -484,17 +485,9 @@ fn is_document(e: &HarEntry) -> bool {
 }
 
 fn pick_har(har: Har) -> Result<Observation<'static>, InputError> {
-    // Chrome and Edge export as "WebInspector"; Firefox as "Firefox".
-    let browser = har.log.creator.map(|c| c.name).and_then(|n| {
-        let n = n.to_ascii_lowercase();
-        if n.contains("firefox") {
-            Some("firefox".to_string())
-        } else if n.contains("webinspector") || n.contains("chrom") || n.contains("edge") {
-            Some("chrome".to_string())
-        } else {
-            None
-        }
-    });
+    // The tool that wrote the file ("WebInspector" for Chrome and Edge, "Firefox"); the
+    // browsers' rule files say which name is whose.
+    let browser = har.log.creator.map(|c| c.name);
     let entries = har.log.entries;
     if entries.is_empty() {
         return Err(InputError::EmptyHar);

@@ -42,6 +42,9 @@ pub struct Signal {
     pub net_error: Option<&'static str>,
     /// Match the pattern's case exactly (HAProxy's `SH--` and `sH--` differ).
     pub exact_case: bool,
+    /// The failing hop whenever this signal of the source is found (e.g. Envoy's `LR`: it
+    /// reset the request itself); more specific than the rule's per-status `hops`.
+    pub hop: Option<Hop>,
 }
 
 /// How to pull an identifier out of a response.
@@ -73,6 +76,43 @@ pub struct Rule {
     pub ids: &'static [IdSpec],
     /// What is specific to this product in the advice (`[advice]` in its file).
     pub advice: &'static ProductAdvice,
+    /// For browsers: how to recognise it (`[browser]` in its file).
+    pub browser: Option<BrowserSpec>,
+}
+
+/// How a browser is recognised when the input says which browser it came from.
+#[derive(Debug, Clone, Copy)]
+pub struct BrowserSpec {
+    /// Lower-case pieces of its name, user agent or HAR creator (`firefox`, `webinspector`).
+    pub names: &'static [&'static str],
+    /// Prefixes of the network error codes only it uses (`NS_`, `SEC_ERROR`).
+    pub net_error_prefixes: &'static [&'static str],
+    /// The browser assumed when nothing says which one it was.
+    pub default: bool,
+}
+
+/// The browser an observation came from: by the name it gives (a browser's name, user agent
+/// or HAR creator), else by the spelling of its network error, else the default browser.
+pub fn browser_for(name: Option<&str>, net_error: Option<&str>) -> Option<&'static Rule> {
+    let browsers = || {
+        RULES
+            .iter()
+            .filter_map(|r| r.browser.as_ref().map(|b| (r, b)))
+    };
+    let name = name.map(str::to_ascii_lowercase);
+    let by_name = name.as_deref().and_then(|n| {
+        browsers()
+            .find(|(_, b)| b.names.iter().any(|p| n.contains(p)))
+            .map(|(r, _)| r)
+    });
+    let by_code = || {
+        let e = net_error.unwrap_or_default();
+        browsers()
+            .find(|(_, b)| b.net_error_prefixes.iter().any(|p| e.starts_with(p)))
+            .map(|(r, _)| r)
+    };
+    let default = || browsers().find(|(_, b)| b.default).map(|(r, _)| r);
+    by_name.or_else(by_code).or_else(default)
 }
 
 /// A sentence from a product file: literal text and placeholders.

@@ -22,7 +22,27 @@ pub fn facts(hits: &[Found], source: Option<usize>) -> Vec<Fact> {
     facts
 }
 
-pub fn failing_hop(choice: &Choice, status: &Status, facts: &[Fact]) -> Hop {
+/// The hop named by the source's own signals (`hop = ...` on a signal), the strongest first.
+pub fn signal_hop(hits: &[Found], source: Option<usize>) -> Option<Hop> {
+    hits.iter()
+        .filter(|h| Some(h.rule) == source)
+        .filter_map(|h| Some((h.signal.hop?, h.signal.weight)))
+        .max_by_key(|(_, w)| *w)
+        .map(|(hop, _)| hop)
+}
+
+pub fn failing_hop(
+    choice: &Choice,
+    status: &Status,
+    facts: &[Fact],
+    signal_hop: Option<Hop>,
+) -> Hop {
+    let browser_error = status.net_error.is_some() && status.code.is_none();
+    if let Some(h) = signal_hop
+        && !browser_error
+    {
+        return h;
+    }
     decide_hop(
         choice.rule.and_then(|i| RULES.get(i)),
         &choice.source,
@@ -77,6 +97,11 @@ pub(crate) fn decide_hop(
     }
     if facts.contains(&EdgeInternal) {
         return Hop::Edge;
+    }
+    // A forward proxy (on the visitor's side) that cannot resolve the site's name fails where
+    // a browser's own lookup would: on the network hop.
+    if role == Hop::Network && facts.iter().any(|f| matches!(*f, UpstreamDns | Dns)) {
+        return Hop::Network;
     }
     if facts.iter().any(|f| ORIGIN_FACTS.contains(f)) {
         return Hop::Origin;
@@ -169,6 +194,38 @@ mod tests {
             decide_hop(Some(&r), &s, Some(404), &[], None, true),
             Hop::Origin
         );
+    }
+
+    #[test]
+    fn a_source_signal_s_own_hop_wins_the_strongest_first() {
+        let gateway = sig_with(Place::Log, 80, |s| s.hop = Some(Hop::Gateway));
+        let edge = sig_with(Place::Log, 90, |s| s.hop = Some(Hop::Edge));
+        let hits = [
+            found("envoy", gateway, 0, Region::Body),
+            found("cloudflare", edge, 0, Region::Body),
+        ];
+        // Another product's signal does not count.
+        assert_eq!(signal_hop(&hits, Some(idx("envoy"))), Some(Hop::Gateway));
+        assert_eq!(signal_hop(&hits, None), None);
+        let both = [
+            found("envoy", gateway, 0, Region::Body),
+            found("envoy", edge, 5, Region::Body),
+        ];
+        assert_eq!(signal_hop(&both, Some(idx("envoy"))), Some(Hop::Edge));
+    }
+
+    #[test]
+    fn a_forward_proxy_that_cannot_resolve_the_name_fails_on_the_network() {
+        let proxy = rule("tinyproxy", Hop::Network, &[]);
+        assert_eq!(hop(&proxy, Some(500), &[Fact::UpstreamDns]), Hop::Network);
+        // What the site's server did is still the origin's.
+        assert_eq!(
+            hop(&proxy, Some(502), &[Fact::UpstreamRefused]),
+            Hop::Origin
+        );
+        // A reverse proxy's lookup of its backend is the origin's configuration.
+        let reverse = rule("nginx", Hop::Gateway, &[]);
+        assert_eq!(hop(&reverse, Some(502), &[Fact::UpstreamDns]), Hop::Origin);
     }
 
     #[test]

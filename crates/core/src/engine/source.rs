@@ -64,8 +64,8 @@ fn pick_source(
         && !has_page
         && status.net_error.is_some()
     {
-        let id = browser_for(o.browser.as_deref(), status.net_error.as_deref());
-        match with_rule(position(id)) {
+        let browser = crate::rules::browser_for(o.browser.as_deref(), status.net_error.as_deref());
+        match with_rule(browser.and_then(|b| position(b.id))) {
             Some((i, r)) => (Some(i), source_of(r, 0.95), None),
             None => (None, custom(0.5), None),
         }
@@ -136,24 +136,6 @@ fn none_source(status: Option<u16>) -> Source {
             category: Category::None,
             confidence: f64::from(conf),
         },
-    }
-}
-
-/// Which browser wrote a network error page: as reported, or by the error's spelling.
-fn browser_for(browser: Option<&str>, net_error: Option<&str>) -> &'static str {
-    match browser.map(str::to_ascii_lowercase).as_deref() {
-        Some(b) if b.contains("firefox") || b.contains("gecko") => return "firefox",
-        Some(b) if b.contains("chrom") || b.contains("edge") => return "chrome",
-        _ => {}
-    }
-    let e = net_error.unwrap_or_default();
-    if ["NS_", "SSL_ERROR", "SEC_ERROR", "MOZILLA_PKIX"]
-        .iter()
-        .any(|p| e.starts_with(p))
-    {
-        "firefox"
-    } else {
-        "chrome"
     }
 }
 
@@ -321,16 +303,14 @@ mod tests {
 
     #[test]
     fn the_browser_is_told_by_name_or_by_spelling() {
-        assert_eq!(
-            browser_for(Some("Mozilla Firefox"), Some("ERR_X")),
-            "firefox"
-        );
-        assert_eq!(browser_for(Some("Chromium"), Some("NS_ERROR_X")), "chrome");
-        assert_eq!(
-            browser_for(None, Some("SSL_ERROR_BAD_CERT_DOMAIN")),
-            "firefox"
-        );
-        assert_eq!(browser_for(None, Some("ERR_NAME_NOT_RESOLVED")), "chrome");
+        let id = |name, code| crate::rules::browser_for(name, code).map(|r| r.id);
+        assert_eq!(id(Some("Mozilla Firefox"), Some("ERR_X")), Some("firefox"));
+        assert_eq!(id(Some("Chromium"), Some("NS_ERROR_X")), Some("chrome"));
+        assert_eq!(id(Some("WebInspector"), None), Some("chrome"));
+        assert_eq!(id(None, Some("SSL_ERROR_BAD_CERT_DOMAIN")), Some("firefox"));
+        assert_eq!(id(None, Some("ERR_NAME_NOT_RESOLVED")), Some("chrome"));
+        // Nothing to go by: the default browser.
+        assert_eq!(id(Some("Safari"), Some("Unknown")), Some("chrome"));
     }
 
     #[test]

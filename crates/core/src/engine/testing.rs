@@ -36,6 +36,7 @@ pub fn sig_with(place: Place, weight: u8, f: impl FnOnce(&mut Signal)) -> &'stat
     s.fact = None;
     s.net_error = None;
     s.exact_case = false;
+    s.hop = None;
     f(&mut s);
     Box::leak(Box::new(s))
 }
