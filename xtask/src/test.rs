@@ -25,7 +25,7 @@ pub enum Step {
 }
 
 impl Step {
-    const ALL: [Step; 8] = [
+    const ALL: [Step; 9] = [
         Step::Install,
         Step::Fmt,
         Step::Clippy,
@@ -45,6 +45,7 @@ impl Step {
             Step::Wasm => "wasm",
             Step::Site => "site",
             Step::E2e => "e2e",
+            Step::Extension => "extension",
             Step::Extension => "extension",
         }
     }
@@ -130,6 +131,7 @@ pub fn run(options: &Options) -> Result<(), String> {
             Step::Wasm => wasm().map(|c| counts.add(c)),
             Step::Site => site::build(&site::Options::default()).map(|_| ()),
             Step::E2e => e2e().map(|c| counts.add(c)),
+            Step::Extension => crate::extension::test().map(|c| counts.add(c)),
             Step::Extension => crate::extension::test().map(|c| counts.add(c)),
         };
         let took = step_started.elapsed();
