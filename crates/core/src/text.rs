@@ -61,16 +61,26 @@ impl<'a> Collapser<'a> {
                 i += 1;
                 continue;
             }
-            let run = bytes[i..]
-                .iter()
-                .position(|&b| !(b > b' ' && b < 0x7f))
-                .map_or(bytes.len(), |p| i + p);
+            // A run of printable ASCII, single spaces between words included (they are
+            // already collapsed), is copied in one go: a sentence, not a word at a time.
+            let printable = |b: u8| b > b' ' && b < 0x7f;
+            let mut run = i;
+            while let Some(&b) = bytes.get(run) {
+                if printable(b) {
+                    run += 1;
+                } else if b == b' ' && run > i && bytes.get(run + 1).is_some_and(|&n| printable(n))
+                {
+                    run += 2;
+                } else {
+                    break;
+                }
+            }
             if run > i {
                 if self.pending_space {
                     self.out.push(' ');
                     self.pending_space = false;
                 }
-                self.out.push_str(&s[i..run]);
+                self.out.push_str(s.get(i..run).unwrap_or_default());
                 i = run;
                 continue;
             }
@@ -186,9 +196,9 @@ pub fn html_text(body: &[u8]) -> PageText {
                     return;
                 }
                 let decoded = if seg.contains('&') {
-                    decode_entities(seg)
+                    std::borrow::Cow::Owned(decode_entities(seg))
                 } else {
-                    seg.to_string()
+                    std::borrow::Cow::Borrowed(seg)
                 };
                 if in_title {
                     title.get_or_insert_with(String::new).push_str(&decoded);
