@@ -6,13 +6,20 @@
 //! JSON, proxy logs) mixed with invalid UTF-8, NULs and very long lines, which reach far
 //! deeper into the readers than random bytes do.
 //!
+//! Every piece of evidence and every identifier must point inside the input (a byte offset
+//! within it, a log line it has, a header it names), and the time taken must grow linearly:
+//! an input four times larger may take at most about five times as long
+//! (`time_grows_linearly`).
+//!
 //! More cases: `CULPRIT_FUZZ_CASES=5000 cargo test -p culprit-core --release --test fuzz`.
 //! Deeper, coverage-guided fuzzing lives in `fuzz/` (cargo-fuzz, nightly).
 
 // A failing property is a panic by design.
 #![allow(clippy::expect_used, clippy::panic)]
 
-use culprit_core::{BrowserObservation, Diagnosis, HeaderPair, diagnose, diagnose_observation};
+use culprit_core::{
+    BrowserObservation, Diagnosis, HeaderPair, Location, diagnose, diagnose_observation,
+};
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -47,11 +54,101 @@ fn check_diagnosis(d: &Diagnosis) {
     assert!(!d.source.id.is_empty(), "the source always has an id");
 }
 
+/// What a location may point into: the input's length, how many lines it can hold, and
+/// whether a header of a given (lower-case) name is in it.
+struct Bounds<'a> {
+    len: usize,
+    lines: usize,
+    has_header: &'a dyn Fn(&str) -> bool,
+}
+
+/// The most lines the text read from `input` can have: its own line breaks, plus those a JSON
+/// string escape (`\n`, `\u000a`) or a base64 body (three bytes per four characters) can
+/// add.
+fn max_lines(input: &[u8]) -> usize {
+    let breaks = memchr_count(input, b'\n')
+        + memmem_count(input, b"\\n")
+        + memmem_count(&input.to_ascii_lowercase(), b"\\u000a");
+    let base64 = if memmem_count(input, b"base64") > 0 {
+        input.len()
+    } else {
+        0
+    };
+    1 + breaks + base64
+}
+
+fn memchr_count(hay: &[u8], b: u8) -> usize {
+    hay.iter().filter(|&&x| x == b).count()
+}
+
+fn memmem_count(hay: &[u8], needle: &[u8]) -> usize {
+    hay.windows(needle.len()).filter(|w| *w == needle).count()
+}
+
+fn check_location(what: &str, location: &Location, bounds: &Bounds<'_>) {
+    match location {
+        Location::Body { offset } | Location::Text { offset } => assert!(
+            *offset < bounds.len,
+            "{what} at {location:?} points past the end of a {}-byte input",
+            bounds.len
+        ),
+        Location::Log { line } => assert!(
+            (1..=bounds.lines).contains(line),
+            "{what} at {location:?}: the input has at most {} lines",
+            bounds.lines
+        ),
+        Location::Header { name } => assert!(
+            (bounds.has_header)(name),
+            "{what} at {location:?}: the input has no such header"
+        ),
+        Location::StatusLine | Location::Title | Location::NetError => {}
+    }
+}
+
+/// Every piece of evidence and every identifier points inside the input.
+fn check_locations(d: &Diagnosis, bounds: &Bounds<'_>) {
+    for e in &d.evidence {
+        check_location(&format!("evidence {:?}", e.found), &e.location, bounds);
+    }
+    for id in &d.ids {
+        check_location(&format!("id {:?}", id.value), &id.location, bounds);
+    }
+}
+
 fn check_bytes(input: &[u8]) {
     match diagnose(input) {
-        Ok(d) => check_diagnosis(&d),
+        Ok(d) => {
+            check_diagnosis(&d);
+            let lower = input.to_ascii_lowercase();
+            // A JSON string escape can spell a header name differently from the answer.
+            let escaped = input.contains(&b'\\');
+            let has_header = |name: &str| escaped || memmem_count(&lower, name.as_bytes()) > 0;
+            let bounds = Bounds {
+                len: input.len(),
+                lines: max_lines(input),
+                has_header: &has_header,
+            };
+            check_locations(&d, &bounds);
+        }
         Err(e) => assert!(!e.to_string().trim().is_empty(), "errors say something"),
     }
+}
+
+fn check_observation(o: &BrowserObservation) {
+    let d = diagnose_observation(o);
+    check_diagnosis(&d);
+    let body = o.body.as_deref().unwrap_or_default();
+    let has_header = |name: &str| {
+        o.headers
+            .iter()
+            .any(|h| h.name.trim().eq_ignore_ascii_case(name))
+    };
+    let bounds = Bounds {
+        len: body.len(),
+        lines: 1 + memchr_count(body.as_bytes(), b'\n'),
+        has_header: &has_header,
+    };
+    check_locations(&d, &bounds);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -463,7 +560,7 @@ proptest! {
 
     #[test]
     fn observations(o in observation()) {
-        check_diagnosis(&diagnose_observation(&o));
+        check_observation(&o);
         // The same observation sent as JSON through the byte reader.
         let json = serde_json::to_vec(&o).expect("an observation serialises");
         check_bytes(&json);
@@ -519,4 +616,188 @@ fn large_pathological_inputs() {
     for input in &inputs {
         check_bytes(input);
     }
+}
+
+/// Every fixture's evidence and identifiers point inside the fixture.
+#[test]
+fn fixture_locations_point_inside_the_input() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut seen = 0;
+    for dir in std::fs::read_dir(&root).expect("fixtures").flatten() {
+        let Ok(files) = std::fs::read_dir(dir.path()) else {
+            continue;
+        };
+        for f in files.flatten().map(|e| e.path()) {
+            let name = f.to_string_lossy();
+            if name.ends_with(".toml") || name.ends_with(".json") || name.ends_with(".md") {
+                continue;
+            }
+            check_bytes(&std::fs::read(&f).expect("a fixture can be read"));
+            seen += 1;
+        }
+    }
+    assert!(seen > 100, "only {seen} fixtures");
+}
+
+// ---------------------------------------------------------------------------------------
+// Time: an input four times larger takes at most about five times as long.
+
+/// Allowed growth of the time for an input 4x larger: linear is 4x, the budget "about 5x"
+/// (5x plus 15% for timer and cache noise on a busy machine); a quadratic pass is 16x.
+const MAX_GROWTH: f64 = 5.75;
+/// The small input; the large one is four times this. Both stay under the 512 KiB a body is
+/// searched whole, so the whole of both is scanned.
+const SMALL: usize = 96 * 1024;
+
+/// `unit` repeated to `len` bytes (cut at the end), after `head`.
+fn repeated(head: &str, unit: &[u8], len: usize) -> Vec<u8> {
+    let mut out = head.as_bytes().to_vec();
+    while out.len() < len {
+        out.extend_from_slice(unit);
+    }
+    out.truncate(len.max(head.len()));
+    out
+}
+
+/// Hostile inputs: every signal the rules look for, and near misses of each (the pattern
+/// without its last byte, and with its first byte changed), repeated; markup and entity
+/// openers that never close; log lines; text that grows when lower-cased. Each as a
+/// response body and as pasted text.
+fn hostile_units() -> Vec<(String, Vec<u8>)> {
+    let patterns: Vec<&str> = culprit_core::sources()
+        .iter()
+        .flat_map(|r| r.signals.iter().map(|s| s.pattern))
+        .filter(|p| !p.is_empty())
+        .collect();
+    let join = |f: &dyn Fn(&str) -> String| {
+        patterns
+            .iter()
+            .map(|p| f(p))
+            .collect::<Vec<_>>()
+            .join(" ")
+            .into_bytes()
+    };
+    let near_end = join(&|p| {
+        let mut cut = p.len() - 1;
+        while !p.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        p[..cut].to_string()
+    });
+    let near_start = join(&|p| format!("x{}", p.get(1..).unwrap_or_default()));
+    vec![
+        ("every signal".to_string(), join(&|p| p.to_string())),
+        ("signals without their last byte".to_string(), near_end),
+        ("signals with another first byte".to_string(), near_start),
+        (
+            "unclosed markup and entities".to_string(),
+            b"<a <title <!-- <script &#x &#99 &amp &nbsp <![CDATA[ </".to_vec(),
+        ),
+        (
+            "log lines".to_string(),
+            b"2026/11/21 10:00:00 [error] 1#1: *1 connect() failed (111: Connection refused) \
+              while connecting to upstream, upstream: \"http://127.0.0.1:8080/\"\n"
+                .to_vec(),
+        ),
+        (
+            "text that grows lower-cased".to_string(),
+            "İẞȺ ".as_bytes().to_vec(),
+        ),
+    ]
+}
+
+/// The least time of `runs` calls on `input`.
+fn least_time(input: &[u8], runs: usize) -> std::time::Duration {
+    (0..runs)
+        .map(|_| {
+            let start = std::time::Instant::now();
+            let _ = std::hint::black_box(diagnose(std::hint::black_box(input)));
+            start.elapsed()
+        })
+        .min()
+        .unwrap_or_default()
+}
+
+/// How much longer `large` takes than `small`: the least of several interleaved runs each,
+/// measured again (up to three rounds) before a busy machine is blamed on the code.
+fn growth(small: &[u8], large: &[u8]) -> (f64, std::time::Duration, std::time::Duration) {
+    let mut best = (f64::INFINITY, Default::default(), Default::default());
+    for _round in 0..3 {
+        let (mut s, mut l) = (std::time::Duration::MAX, std::time::Duration::MAX);
+        for _ in 0..5 {
+            s = s.min(least_time(small, 1));
+            l = l.min(least_time(large, 1));
+        }
+        let ratio = l.as_secs_f64() / s.as_secs_f64().max(1e-9);
+        if ratio < best.0 {
+            best = (ratio, s, l);
+        }
+        if ratio <= MAX_GROWTH {
+            break;
+        }
+    }
+    best
+}
+
+/// The timing check itself can fail: a pass that is quadratic in its input is caught.
+#[test]
+fn growth_check_catches_a_quadratic_pass() {
+    let quadratic = |input: &[u8]| {
+        let n = input.len() / 64;
+        let mut sum = 0u64;
+        for i in 0..n {
+            for j in 0..n {
+                sum = sum.wrapping_add(u64::from(input[i] ^ input[j]));
+            }
+        }
+        std::hint::black_box(sum)
+    };
+    let time = |input: &[u8]| {
+        (0..3)
+            .map(|_| {
+                let start = std::time::Instant::now();
+                quadratic(input);
+                start.elapsed()
+            })
+            .min()
+            .unwrap_or_default()
+    };
+    let small = vec![7u8; SMALL];
+    let large = vec![7u8; 4 * SMALL];
+    let ratio = time(&large).as_secs_f64() / time(&small).as_secs_f64().max(1e-9);
+    assert!(ratio > MAX_GROWTH, "a quadratic pass grew only {ratio:.1}x");
+}
+
+/// One test (not per proptest case), so the timings are taken in one quiet place: the same
+/// process, warmed up, least of several runs.
+#[test]
+fn time_grows_linearly() {
+    // The first call builds the automaton; it must not count.
+    let _ = diagnose(b"HTTP/1.1 502 Bad Gateway\r\n\r\nwarm up");
+    let mut report = Vec::new();
+    let mut slow = Vec::new();
+    for (name, unit) in hostile_units() {
+        for (form, head) in [
+            (
+                "body",
+                "HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/html\r\n\r\n",
+            ),
+            ("pasted", ""),
+        ] {
+            let small = repeated(head, &unit, SMALL);
+            let large = repeated(head, &unit, 4 * SMALL);
+            let (ratio, s, l) = growth(&small, &large);
+            let line = format!("{name} ({form}): {s:?} -> {l:?}, {ratio:.2}x");
+            if ratio > MAX_GROWTH {
+                slow.push(line.clone());
+            }
+            report.push(line);
+        }
+    }
+    println!("{}", report.join("\n"));
+    assert!(
+        slow.is_empty(),
+        "an input 4x larger took more than {MAX_GROWTH}x as long:\n{}",
+        slow.join("\n")
+    );
 }
