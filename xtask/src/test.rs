@@ -18,6 +18,7 @@ pub enum Step {
     Fmt,
     Clippy,
     Test,
+    Fuzz,
     Wasm,
     Site,
     E2e,
@@ -25,11 +26,12 @@ pub enum Step {
 }
 
 impl Step {
-    const ALL: [Step; 9] = [
+    const ALL: [Step; 10] = [
         Step::Install,
         Step::Fmt,
         Step::Clippy,
         Step::Test,
+        Step::Fuzz,
         Step::Wasm,
         Step::Site,
         Step::E2e,
@@ -42,6 +44,7 @@ impl Step {
             Step::Fmt => "fmt",
             Step::Clippy => "clippy",
             Step::Test => "test",
+            Step::Fuzz => "fuzz",
             Step::Wasm => "wasm",
             Step::Site => "site",
             Step::E2e => "e2e",
@@ -128,6 +131,7 @@ pub fn run(options: &Options) -> Result<(), String> {
                 "warnings",
             ])),
             Step::Test => run_tests(&mut cargo(["test", "--workspace"])).map(|c| counts.add(c)),
+            Step::Fuzz => fuzz(),
             Step::Wasm => wasm().map(|c| counts.add(c)),
             Step::Site => site::build(&site::Options::default()).map(|_| ()),
             Step::E2e => e2e().map(|c| counts.add(c)),
@@ -173,6 +177,27 @@ fn timing_line(timings: &[(Step, Duration)], total: Duration) -> String {
         },
         human(total)
     )
+}
+
+/// `fuzz/` on stable Rust: builds the fuzz target as a plain program (feature `replay`
+/// instead of libFuzzer, which needs nightly), replays every fixture through it, then feeds it
+/// mutations of them spliced with `fuzz/diagnose.dict` for a few seconds.
+fn fuzz() -> Result<(), String> {
+    let fuzz_dir = workspace_root().join("fuzz");
+    let manifest = fuzz_dir.join("Cargo.toml");
+    let mut build = cargo(["build", "--no-default-features", "--features", "replay"]);
+    build.arg("--manifest-path").arg(&manifest);
+    run_command(&mut build)?;
+    let program = fuzz_dir.join("target/debug/diagnose");
+    let mut replay = Command::new(&program);
+    replay
+        .arg(format!(
+            "-dict={}",
+            fuzz_dir.join("diagnose.dict").display()
+        ))
+        .arg("-max_total_time=5")
+        .arg(workspace_root().join("crates/core/tests/fixtures"));
+    run_command(&mut replay)
 }
 
 /// The core's wasm test in headless Chromium, with the runner built from source.
@@ -406,6 +431,7 @@ mod tests {
                 Step::Fmt,
                 Step::Clippy,
                 Step::Test,
+                Step::Fuzz,
                 Step::Wasm,
                 Step::Site,
                 Step::E2e,
@@ -419,7 +445,7 @@ mod tests {
         );
         assert_eq!(
             parse(&["--skip", "wasm,site,e2e,extension", "--skip", "install"]),
-            Ok(vec![Step::Fmt, Step::Clippy, Step::Test])
+            Ok(vec![Step::Fmt, Step::Clippy, Step::Test, Step::Fuzz])
         );
         assert!(parse(&["--only", "nope"]).is_err());
         assert!(parse(&["--only"]).is_err());
