@@ -87,9 +87,16 @@ fn memmem_count(hay: &[u8], needle: &[u8]) -> usize {
 
 fn check_location(what: &str, location: &Location, bounds: &Bounds<'_>) {
     match location {
-        Location::Body { offset } | Location::Text { offset } => assert!(
+        Location::Body { offset } => assert!(
             *offset < bounds.len,
             "{what} at {location:?} points past the end of a {}-byte input",
+            bounds.len
+        ),
+        // Text offsets count bytes of the visible text (docs/diagnosis.md), which can be longer
+        // than the input: each invalid byte is read as U+FFFD, three bytes in UTF-8.
+        Location::Text { offset } => assert!(
+            *offset < bounds.len.saturating_mul(3),
+            "{what} at {location:?} points past any visible text a {}-byte input can have",
             bounds.len
         ),
         Location::Log { line } => assert!(
