@@ -847,9 +847,18 @@ fn write_fixture(f: &Fixture<'_>, dir: &Path) -> Result<(), String> {
         "form = {:?}\n",
         if f.ext == "log" { "log" } else { "http" }
     ));
+    // An existing sidecar is an expert's statement with its reasons (`why`): a capture never
+    // rewrites it. A new one is written without `why`, so the fixture test fails until
+    // someone says why the answer is right.
     let sidecar = dir.join(format!("{stem}.toml"));
-    if let Err(e) = std::fs::write(&sidecar, toml) {
-        panic!("cannot write {}: {e}", sidecar.display());
+    if !sidecar.exists() {
+        if let Err(e) = std::fs::write(&sidecar, toml) {
+            panic!("cannot write {}: {e}", sidecar.display());
+        }
+        eprintln!(
+            "new fixture {}: add a `why` to its sidecar (see crates/core/tests/fixtures/README.md)",
+            sidecar.display()
+        );
     }
     // The diagnosis snapshot, exactly as `CULPRIT_BLESS=1` in culprit-core's fixture test
     // writes it, so a fresh capture needs no blessing of every other source.
@@ -1593,5 +1602,34 @@ mod tests {
         for ext in ["http", "toml", "diagnosis.json"] {
             assert!(wd.join(format!("live-self-test.{ext}")).exists(), "{ext}");
         }
+    }
+
+    #[test]
+    fn a_capture_keeps_the_expert_s_sidecar() {
+        let page = b"HTTP/1.1 502 Bad Gateway\r\nServer: nginx\r\n\r\n\
+            <html><head><title>502 Bad Gateway</title></head><body>\
+            <center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>";
+        let wd = workdir("capture-keeps-sidecar");
+        let sidecar = wd.join("live-keep.toml");
+        let written =
+            "provenance = \"by hand\"\nwhy = \"the expert's reasons\"\nsource = \"nginx\"\n";
+        if let Err(e) = std::fs::write(&sidecar, written) {
+            panic!("cannot write {}: {e}", sidecar.display());
+        }
+        let f = Fixture {
+            source: "nginx",
+            case: "keep",
+            ext: "http",
+            raw: page,
+            status: Some(502),
+            hop: Some(Hop::Origin),
+            what: "a test of the harness",
+        };
+        assert_eq!(write_fixture(&f, wd.path()), Ok(()));
+        assert_eq!(
+            std::fs::read_to_string(&sidecar).ok().as_deref(),
+            Some(written)
+        );
+        assert!(wd.join("live-keep.http").exists());
     }
 }

@@ -111,6 +111,9 @@ pub fn run() {
         case: "upstream-dns",
         what: "the server's name does not resolve, built-in page",
         status: 500,
+        // An expert says network (see the log case), but this page is byte for byte the one
+        // for a refused connection, so the core can only say origin; the sidecar does not
+        // assert a hop.
         hop: Hop::Origin,
     }
     .page(
@@ -122,7 +125,8 @@ pub fn run() {
         case: "upstream-dns-log",
         what: "log, the server's name does not resolve",
         status: 500,
-        hop: Hop::Origin,
+        // A forward proxy's failed lookup is the visitor's network hop, as for a browser.
+        hop: Hop::Network,
     }
     .log_lines(
         wait_for_log(&plain.log(), NO_SUCH_HOST, LOG_WAIT).map(|l| {
