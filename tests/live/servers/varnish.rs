@@ -122,7 +122,8 @@ const CASES: &[LiveCase] = &[
     LiveCase::get(
         "/synth/missing",
         404,
-        Hop::Origin,
+        // Varnish answered from VCL without asking any backend: its own (gateway) answer.
+        Hop::Gateway,
         "synth-not-found",
         "a 404 made in VCL with return (synth(404))",
     ),
