@@ -32,7 +32,11 @@ for (const id of PRODUCTS) {
     const path = `/product/${id.replace('/', '-')}`;
     server.fail(path, id);
     const page = await b.ctx.newPage();
-    await page.goto(server.url(path));
+    // An error status with an empty body makes Chromium show its own error page (goto rejects).
+    const empty = fx.body.length === 0;
+    await page.goto(server.url(path)).catch((e) => {
+      if (!empty) throw e;
+    });
     const loadedAt = Date.now();
     const tabId = await poll(() => b.tabId(server.url(path)), { message: 'no tab for the page' });
     const st = await poll(async () => {
@@ -50,6 +54,10 @@ for (const id of PRODUCTS) {
     assert.deepEqual(badge.color, rgba(HOP_COLORS[st.diagnosis.failing_hop.hop]));
     assert.match(badge.title, /^Culprit: /);
     assert.ok(badge.title.includes(st.diagnosis.source.name), `the title ${badge.title} names ${st.diagnosis.source.name}`);
+    if (empty) {
+      await page.close();
+      return;
+    }
     // The banner is on the error page.
     const banner = page.locator('culprit-banner');
     await banner.waitFor({ state: 'attached', timeout: 5_000 });
@@ -74,7 +82,8 @@ test('the badge clears when the page recovers, and when the tab navigates away',
   const page = await b.ctx.newPage();
   await page.goto(server.url('/recover'));
   const tabId = await poll(() => b.tabId(server.url('/recover')));
-  await poll(async () => (await b.badge(tabId)).text === '503', { message: 'no 503 badge' });
+  await poll(async () => (await b.state(tabId))?.diagnosis, { message: 'no diagnosis' });
+  assert.equal((await b.badge(tabId)).text, '503');
   server.heal('/recover');
   await page.reload();
   await poll(async () => (await b.badge(tabId)).text === '', { message: 'the badge stayed after recovery' });

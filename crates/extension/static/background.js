@@ -59,8 +59,20 @@ function forget(tabId) {
   return chrome.storage.session.remove([`tab:${tabId}`, `sub:${tabId}`]).catch(() => {});
 }
 
-/** Hosts that loaded fine lately (this worker's lifetime), newest first. */
-const recentOk = [];
+/** The last pages that loaded fine (this worker's lifetime): a ring of 16. */
+const recentOk = new Array(16).fill(null);
+let recentOkNext = 0;
+
+/** Hosts that loaded fine lately, newest first. */
+function recentHosts() {
+  const seen = new Map();
+  for (const r of recentOk) {
+    if (!r) continue;
+    const host = hostOf(r.url);
+    if (host && !(seen.get(host) > r.at)) seen.set(host, r.at);
+  }
+  return [...seen].map(([host, at]) => ({ host, at })).sort((a, b) => b.at - a.at);
+}
 
 const sameDocument = (a, b) => {
   try {
@@ -209,12 +221,12 @@ async function diagnoseTab(tabId, st, body) {
     headers: st.headers ?? [], body: body ?? null, net_error: st.net_error ?? null,
   });
   if (!out) return;
-  const current = tabs.get(tabId);
-  // A newer navigation replaced this one meanwhile.
-  if (current && current !== st && current.seq !== st.seq) return;
+  // A newer navigation replaced this one meanwhile, or the tab recovered or closed.
+  if (tabs.get(tabId) !== st) return;
   Object.assign(st, { phase: 'diagnosed', diagnosis: out.diagnosis, badge: out.badge, diagnosed_at: Date.now() });
   await save(tabId, st);
   await applyBadge(tabId, out.badge);
+  stats.last_badge = { tab: tabId, url: st.url, at: Date.now() };
   recordFailure(st).catch(() => {});
   const retrying = st.retry && st.retry.state === 'retrying';
   const options = await getOptions();
@@ -244,12 +256,9 @@ chrome.webRequest.onHeadersReceived.addListener((details) => {
   const { tabId, statusCode } = details;
   if (tabId < 0 || (statusCode >= 300 && statusCode < 400)) return;
   if (statusCode < 400 && tabs !== null && !tabs.has(tabId)) {
-    // The healthy path: no storage, no wasm, no script.
-    const host = hostOf(details.url);
-    const i = recentOk.findIndex((r) => r.host === host);
-    if (i >= 0) recentOk.splice(i, 1);
-    recentOk.unshift({ host, at: Date.now() });
-    if (recentOk.length > 10) recentOk.length = 10;
+    // The healthy path: no storage, no wasm, no script; only a note that the network works.
+    recentOk[recentOkNext] = { url: details.url, at: details.timeStamp };
+    recentOkNext = (recentOkNext + 1) % recentOk.length;
     const ms = performance.now() - t0;
     stats.healthy += 1;
     stats.healthy_ms += ms;
@@ -318,17 +327,28 @@ chrome.webNavigation.onErrorOccurred.addListener(async (details) => {
   if (!error || NOT_FAILURES.has(error)) return;
   await loaded;
   const prev = tabs.get(details.tabId);
+  if (error === 'net::ERR_HTTP_RESPONSE_CODE_FAILURE' && prev?.phase === 'response' && sameDocument(prev.url, details.url)) {
+    // An error status with an empty body: Chromium shows its own page, which no script may
+    // read; the status and headers are all there is.
+    prev.phase = 'reading';
+    await diagnoseTab(details.tabId, prev, null);
+    reapplyBadgeSoon(details.tabId, prev);
+    return;
+  }
   const keepRetry = prev?.retry && sameDocument(prev.url, details.url) ? prev.retry : null;
   const st = { seq: ++seq, phase: 'neterror', url: details.url, net_error: error, at: Date.now(), retry: keepRetry };
   await save(details.tabId, st);
   await diagnoseTab(details.tabId, st, null);
-  // Chromium resets a tab's badge when its error page commits, which may come after this
-  // event: set it once more a moment later.
-  setTimeout(() => {
-    const now = tabs.get(details.tabId);
-    if (now?.badge && now.seq === st.seq) applyBadge(details.tabId, now.badge);
-  }, 200);
+  reapplyBadgeSoon(details.tabId, st);
 });
+
+/** Chromium resets a tab's badge when its error page commits, which may come after the
+ * error event: set it once more a moment later. */
+function reapplyBadgeSoon(tabId, st) {
+  setTimeout(() => {
+    if (tabs.get(tabId) === st && st.badge) applyBadge(tabId, st.badge);
+  }, 200);
+}
 
 const lastNetError = new Map();
 chrome.webRequest.onErrorOccurred.addListener((details) => {
@@ -526,7 +546,7 @@ async function popupState(tabId) {
   return {
     tab_id: tabId, url, host, diagnosis: st?.diagnosis ?? null, diagnosed_at: st?.diagnosed_at ?? 0,
     badge: st?.badge ?? null, retry: st?.retry ?? null, browser: BROWSER, os: platform.os,
-    online: navigator.onLine, recent_ok: recentOk, subresource_failures: Number(sub[`sub:${tabId}`]) || 0,
+    online: navigator.onLine, recent_ok: recentHosts(), subresource_failures: Number(sub[`sub:${tabId}`]) || 0,
     history, history_notice: history_notice ?? null,
   };
 }
