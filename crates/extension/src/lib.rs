@@ -65,10 +65,9 @@ pub fn next_retry(
 ) -> f64 {
     let schedule = Schedule::new(initial, cap, give_up);
     let retry_after = retry_after.is_finite().then_some(retry_after);
-    match schedule.next(attempt, elapsed, retry_after, random) {
-        Some(delay) => delay,
-        None => -1.0,
-    }
+    schedule
+        .next(attempt, elapsed, retry_after, random)
+        .unwrap_or(-1.0)
 }
 
 /// Renders the popup into `<main id="app">` (or the body).
@@ -120,7 +119,7 @@ mod tests {
 
     #[test]
     fn broken_input_is_an_error_not_a_panic() {
-        for bad in ["", "{", "[]", "{\"status\": \"x\"}", "{\"status\": 99999}"] {
+        for bad in ["", "{", "null", "{\"status\": \"x\"}", "{\"status\": 99999}"] {
             let out: serde_json::Value = serde_json::from_str(&diagnose(bad)).unwrap_or_default();
             assert!(out["error"].is_string(), "{bad}");
         }
