@@ -5,6 +5,10 @@
 //!
 //! The core is pure: no I/O, no clock, no browser. See `ARCHITECTURE.md`.
 
+// Hostile input is the normal case here: no indexing or slicing that could panic, outside
+// tests (`get`, iterators, `split_at_checked` instead).
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
+
 pub mod advice;
 mod engine;
 mod error;

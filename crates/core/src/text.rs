@@ -54,8 +54,7 @@ impl<'a> Collapser<'a> {
         // folded in bulk; everything else goes through `push` a character at a time.
         let bytes = s.as_bytes();
         let mut i = 0;
-        while i < bytes.len() {
-            let b = bytes[i];
+        while let Some(&b) = bytes.get(i) {
             if matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0c) {
                 self.pending_space = !self.out.is_empty();
                 i += 1;
@@ -157,7 +156,13 @@ pub fn decode_entities(s: &str) -> String {
 }
 
 fn starts_with_ci(hay: &[u8], needle: &[u8]) -> bool {
-    hay.len() >= needle.len() && hay[..needle.len()].eq_ignore_ascii_case(needle)
+    hay.get(..needle.len())
+        .is_some_and(|h| h.eq_ignore_ascii_case(needle))
+}
+
+/// `bytes[i..]`, or nothing past the end.
+fn tail(bytes: &[u8], i: usize) -> &[u8] {
+    bytes.get(i..).unwrap_or_default()
 }
 
 /// Finds `needle` (ASCII, lower-case) in `hay` case-insensitively, from `from`.
@@ -165,9 +170,9 @@ fn find_ci(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
     let first = needle.first()?;
     let mut i = from;
     while i < hay.len() {
-        let rest = &hay[i..];
+        let rest = tail(hay, i);
         let pos = memchr::memchr2(*first, first.to_ascii_uppercase(), rest)?;
-        if starts_with_ci(&rest[pos..], needle) {
+        if starts_with_ci(tail(rest, pos), needle) {
             return Some(i + pos);
         }
         i += pos + 1;
@@ -207,15 +212,15 @@ pub fn html_text(body: &[u8]) -> PageText {
                 }
             };
         while i < bytes.len() {
-            let Some(lt) = memchr::memchr(b'<', &bytes[i..]) else {
+            let Some(lt) = memchr::memchr(b'<', tail(bytes, i)) else {
                 break;
             };
             let lt = i + lt;
             flush(&mut c, &mut title_text, in_title, &src[text_start..lt]);
-            let rest = &bytes[lt..];
+            let rest = tail(bytes, lt);
             // Comments.
             if rest.starts_with(b"<!--") {
-                let end = memchr::memmem::find(&rest[4..], b"-->")
+                let end = memchr::memmem::find(tail(rest, 4), b"-->")
                     .map_or(bytes.len(), |e| lt + 4 + e + 3);
                 i = end;
                 text_start = end;
@@ -230,14 +235,18 @@ pub fn html_text(body: &[u8]) -> PageText {
                 continue;
             }
             let gt = memchr::memchr(b'>', rest).map_or(bytes.len(), |g| lt + g + 1);
-            let tag = &bytes[lt + 1..gt.saturating_sub(1).max(lt + 1)];
-            let closing = tag.first() == Some(&b'/');
-            let name_bytes = if closing { &tag[1..] } else { tag };
+            let tag = bytes
+                .get(lt + 1..gt.saturating_sub(1).max(lt + 1))
+                .unwrap_or_default();
+            let (closing, name_bytes) = match tag.split_first() {
+                Some((b'/', rest)) => (true, rest),
+                _ => (false, tag),
+            };
             let name_len = name_bytes
                 .iter()
                 .position(|b| !(b.is_ascii_alphanumeric() || *b == b'-'))
                 .unwrap_or(name_bytes.len());
-            let name = &name_bytes[..name_len];
+            let name = name_bytes.get(..name_len).unwrap_or(name_bytes);
             i = gt;
             text_start = gt;
             if name.eq_ignore_ascii_case(b"script") || name.eq_ignore_ascii_case(b"style") {
@@ -249,7 +258,7 @@ pub fn html_text(body: &[u8]) -> PageText {
                     };
                     let end = find_ci(bytes, close, gt).unwrap_or(bytes.len());
                     let end =
-                        memchr::memchr(b'>', &bytes[end..]).map_or(bytes.len(), |g| end + g + 1);
+                        memchr::memchr(b'>', tail(bytes, end)).map_or(bytes.len(), |g| end + g + 1);
                     i = end;
                     text_start = end;
                 }
@@ -325,17 +334,15 @@ pub fn looks_like_html(body: &[u8]) -> bool {
         b"<script",
         b"<a href",
     ];
-    let head = &body[..body.len().min(64 * 1024)];
+    let head = body.get(..64 * 1024).unwrap_or(body);
     let mut i = 0;
     let mut hits = 0;
-    while let Some(p) = memchr::memchr(b'<', &head[i..]) {
+    while let Some(p) = memchr::memchr(b'<', tail(head, i)) {
         let at = i + p;
-        if TAGS.iter().any(|t| starts_with_ci(&head[at..], t)) {
+        let here = tail(head, at);
+        if TAGS.iter().any(|t| starts_with_ci(here, t)) {
             hits += 1;
-            if hits >= 2
-                || starts_with_ci(&head[at..], b"<!doctype")
-                || starts_with_ci(&head[at..], b"<html")
-            {
+            if hits >= 2 || starts_with_ci(here, b"<!doctype") || starts_with_ci(here, b"<html") {
                 return true;
             }
         }
@@ -346,7 +353,7 @@ pub fn looks_like_html(body: &[u8]) -> bool {
 
 /// True when the bytes are mostly not text (images, archives, compressed bodies).
 pub fn looks_binary(bytes: &[u8]) -> bool {
-    let head = &bytes[..bytes.len().min(2048)];
+    let head = bytes.get(..2048).unwrap_or(bytes);
     if head.is_empty() {
         return false;
     }
