@@ -10,10 +10,6 @@
 //! ones the site's build needs in-process (wasm-bindgen, gzip, brotli).
 
 mod extension;
-mod extension;
-mod extension;
-mod extension;
-mod extension;
 mod icons;
 mod install;
 mod npm;
@@ -50,18 +46,6 @@ TEST STEPS, in order (names for --only / --skip):
     site      cargo xtask build (release: wasm-opt, precompressed copies)
     e2e       serves target/dist/site on a free port, then runs
               node --test --test-concurrency=1 tests/e2e/   (headless Chromium)
-    extension builds the extension (target/dist/extension/), then runs
-              node --test --test-concurrency=1 tests/extension/   (headless Chromium
-              with the unpacked extension loaded; a local server of error pages)
-    extension builds the extension (target/dist/extension/), then runs
-              node --test --test-concurrency=1 tests/extension/   (headless Chromium
-              with the unpacked extension loaded; a local server of error pages)
-    extension builds the extension (target/dist/extension/), then runs
-              node --test --test-concurrency=1 tests/extension/   (headless Chromium
-              with the unpacked extension loaded; a local server of error pages)
-    extension builds the extension (target/dist/extension/), then runs
-              node --test --test-concurrency=1 tests/extension/   (headless Chromium
-              with the unpacked extension loaded; a local server of error pages)
     extension builds the extension (target/dist/extension/), then runs
               node --test --test-concurrency=1 tests/extension/   (headless Chromium
               with the unpacked extension loaded; a local server of error pages)

@@ -26,7 +26,7 @@ pub enum Step {
 }
 
 impl Step {
-    const ALL: [Step; 13] = [
+    const ALL: [Step; 9] = [
         Step::Install,
         Step::Fmt,
         Step::Clippy,
@@ -48,10 +48,6 @@ impl Step {
             Step::Wasm => "wasm",
             Step::Site => "site",
             Step::E2e => "e2e",
-            Step::Extension => "extension",
-            Step::Extension => "extension",
-            Step::Extension => "extension",
-            Step::Extension => "extension",
             Step::Extension => "extension",
         }
     }
@@ -138,10 +134,6 @@ pub fn run(options: &Options) -> Result<(), String> {
             Step::Wasm => wasm().map(|c| counts.add(c)),
             Step::Site => site::build(&site::Options::default()).map(|_| ()),
             Step::E2e => e2e().map(|c| counts.add(c)),
-            Step::Extension => crate::extension::test().map(|c| counts.add(c)),
-            Step::Extension => crate::extension::test().map(|c| counts.add(c)),
-            Step::Extension => crate::extension::test().map(|c| counts.add(c)),
-            Step::Extension => crate::extension::test().map(|c| counts.add(c)),
             Step::Extension => crate::extension::test().map(|c| counts.add(c)),
         };
         let took = step_started.elapsed();
