@@ -163,12 +163,12 @@ test('a worker stopped mid-schedule keeps the schedule (the alarm wakes it)', as
   const clicked = Date.now();
   await popup.close();
   const st = await poll(async () => (await b.state(tabId))?.retry, { message: 'no schedule' });
-  // Stop every service worker of the profile (the extension's included).
-  const cdpPage = await b.ctx.newPage();
-  const cdp = await b.ctx.newCDPSession(cdpPage);
+  // Stop every service worker of the profile (the extension's included), through the error
+  // page's own session: opening or closing a page would wake the worker with its events.
+  const cdp = await b.ctx.newCDPSession(page);
   await cdp.send('ServiceWorker.enable');
   await cdp.send('ServiceWorker.stopAllWorkers');
-  await cdpPage.close();
+  await cdp.detach();
   await poll(() => server.hits('/sleep').length > before, { timeout: 20_000, message: 'the retry never came after the worker stopped' });
   const at = server.hits('/sleep').at(-1).at;
   t.diagnostic(`retry ${((at - clicked) / 1000).toFixed(2)} s after the click; scheduled for ${((st.next_at - clicked) / 1000).toFixed(2)} s`);
