@@ -119,7 +119,13 @@ mod tests {
 
     #[test]
     fn broken_input_is_an_error_not_a_panic() {
-        for bad in ["", "{", "null", "{\"status\": \"x\"}", "{\"status\": 99999}"] {
+        for bad in [
+            "",
+            "{",
+            "null",
+            "{\"status\": \"x\"}",
+            "{\"status\": 99999}",
+        ] {
             let out: serde_json::Value = serde_json::from_str(&diagnose(bad)).unwrap_or_default();
             assert!(out["error"].is_string(), "{bad}");
         }
