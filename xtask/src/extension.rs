@@ -30,8 +30,10 @@ pub fn dist_dir() -> PathBuf {
     target_dir().join("dist").join("extension")
 }
 
+/// Where the extension's manifest and `static/` live: the top of the workspace (the wasm
+/// crate is `crates/extension`).
 fn source_dir() -> PathBuf {
-    workspace_root().join("crates").join("extension")
+    workspace_root()
 }
 
 /// Builds the extension into `dist_dir()` and the zips beside it; returns the folder.
@@ -96,7 +98,7 @@ pub fn build(dev: bool) -> Result<PathBuf, String> {
         &dist.join("manifest.json"),
     )?;
     for entry in std::fs::read_dir(source_dir().join("static"))
-        .map_err(|e| format!("could not list crates/extension/static: {e}"))?
+        .map_err(|e| format!("could not list static/: {e}"))?
     {
         let path = entry.map_err(|e| e.to_string())?.path();
         if let Some(name) = path.file_name().filter(|_| path.is_file()) {
