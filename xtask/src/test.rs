@@ -128,7 +128,20 @@ pub fn run(options: &Options) -> Result<(), String> {
                 "--",
                 "-D",
                 "warnings",
-            ])),
+            ]))
+            // The extension's bindings to the browser compile for wasm32 only.
+            .and_then(|()| {
+                run_command(&mut cargo([
+                    "clippy",
+                    "-p",
+                    "culprit-extension",
+                    "--target",
+                    WASM_TARGET,
+                    "--",
+                    "-D",
+                    "warnings",
+                ]))
+            }),
             Step::Test => run_tests(&mut cargo(["test", "--workspace"])).map(|c| counts.add(c)),
             Step::Fuzz => fuzz(),
             Step::Wasm => wasm().map(|c| counts.add(c)),
