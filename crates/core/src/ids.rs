@@ -44,8 +44,9 @@ fn push(ids: &mut Vec<FoundId>, kind: &str, label: &str, value: &str, location: 
     });
 }
 
-/// Finds identifiers in headers (any known header) and in the visible text (markers of the
-/// rules that matched).
+/// Finds identifiers in headers and in the visible text. A product's own label ("Envoy
+/// request ID") is given only when that product matched (`matched`); a header such as
+/// `x-request-id` that any server may send is otherwise quoted under its generic name.
 pub fn find(
     headers: &[(String, String)],
     text: &str,
@@ -53,7 +54,8 @@ pub fn find(
     all: &[Rule],
 ) -> Vec<FoundId> {
     let mut ids = Vec::new();
-    for rule in all {
+    let is_matched = |rule: &Rule| matched.iter().any(|m| m.id == rule.id);
+    for rule in all.iter().filter(|r| is_matched(r)) {
         for spec in rule.ids {
             let Some(h) = spec.header else { continue };
             if let Some((name, value)) = headers.iter().find(|(n, _)| n == h) {
@@ -91,7 +93,7 @@ pub fn find(
             let Some(marker) = spec.after else { continue };
             let marker = marker.to_ascii_lowercase();
             if let Some(p) = memchr::memmem::find(lower.as_bytes(), marker.as_bytes()) {
-                let after = &text[p + marker.len()..];
+                let after = text.get(p + marker.len()..).unwrap_or_default();
                 let token = after
                     .trim_start_matches([' ', ':', '#'])
                     .split(char::is_whitespace)
@@ -108,4 +110,28 @@ pub fn find(
         }
     }
     ids
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::{RULES, rule};
+
+    fn labels(matched: &[&'static Rule]) -> Vec<String> {
+        let headers = vec![("x-request-id".to_string(), "0f8c2b1e-5d4a".to_string())];
+        find(&headers, "", matched, RULES)
+            .into_iter()
+            .map(|i| i.label)
+            .collect()
+    }
+
+    #[test]
+    fn a_generic_request_id_is_named_after_a_product_only_when_it_matched() {
+        let (Some(nginx), Some(envoy)) = (rule("nginx"), rule("envoy")) else {
+            panic!("rules missing");
+        };
+        assert_eq!(labels(&[]), ["Request ID"]);
+        assert_eq!(labels(&[nginx]), ["Request ID"]);
+        assert_eq!(labels(&[envoy]), ["Envoy request ID"]);
+    }
 }

@@ -98,7 +98,7 @@ impl<'a> Collapser<'a> {
 
 /// Collapses whitespace of plain text (text copied off a screen, log lines).
 pub fn collapse(input: &[u8]) -> String {
-    let s = String::from_utf8_lossy(input);
+    let s = decode(input);
     let mut out = String::with_capacity(s.len().min(1 << 20));
     let mut c = Collapser::new(&mut out);
     c.push_str(&s);
@@ -182,7 +182,7 @@ fn find_ci(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
 
 /// Extracts the visible text and title of an HTML page in one pass.
 pub fn html_text(body: &[u8]) -> PageText {
-    let src = String::from_utf8_lossy(body);
+    let src = decode(body);
     let bytes = src.as_bytes();
     let mut page = PageText {
         text: String::with_capacity(bytes.len().min(1 << 20) / 2),
@@ -351,6 +351,33 @@ pub fn looks_like_html(body: &[u8]) -> bool {
     hits >= 1 && head.len() < 4096
 }
 
+/// The bytes as text: UTF-8 where they are UTF-8, and every other byte read as
+/// Windows-1252 (a superset of Latin-1 for printable text), the usual encoding of a page
+/// that is not UTF-8. One pass; valid UTF-8 is borrowed as is.
+pub fn decode(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    // Windows-1252's 0x80..=0x9F; the five it leaves undefined become U+FFFD.
+    const C1: [char; 32] = [
+        '€', '\u{FFFD}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{FFFD}', 'Ž',
+        '\u{FFFD}', '\u{FFFD}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ',
+        '\u{FFFD}', 'ž', 'Ÿ',
+    ];
+    let mut out = String::with_capacity(bytes.len() + bytes.len() / 8);
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for &b in chunk.invalid() {
+            let c = match b {
+                0x80..=0x9F => C1.get(usize::from(b - 0x80)).copied().unwrap_or('\u{FFFD}'),
+                _ => char::from(b),
+            };
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// True when the bytes are mostly not text (images, archives, compressed bodies).
 pub fn looks_binary(bytes: &[u8]) -> bool {
     let head = bytes.get(..2048).unwrap_or(bytes);
@@ -362,10 +389,9 @@ pub fn looks_binary(bytes: &[u8]) -> bool {
         .iter()
         .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))
         .count();
-    let invalid = match std::str::from_utf8(head) {
-        Ok(_) => 0,
-        Err(e) => head.len() - e.valid_up_to(),
-    };
+    // Bytes that are not UTF-8, counted one by one: a page in Latin-1 or Windows-1252 has
+    // a few (each accented letter), a compressed body has them everywhere.
+    let invalid: usize = head.utf8_chunks().map(|c| c.invalid().len()).sum();
     nul > 0 && nul * 20 > head.len()
         || control * 10 > head.len()
         || (invalid > 4 && invalid * 4 > head.len())
@@ -427,5 +453,23 @@ mod tests {
             0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 1, 2, 3, 4, 5, 6, 0, 0, 0
         ]));
         assert!(!looks_binary(b"<html>ok</html>"));
+        // Latin-1 / Windows-1252 text: a few bytes that are not UTF-8 do not make it binary.
+        let mut latin1 = b"<html><title>502 Probl\xe8me</title>".to_vec();
+        latin1.extend(b"du texte fran\xe7ais, caf\xe9 \x93cit\xe9\x94 ".repeat(60));
+        assert!(!looks_binary(&latin1));
+    }
+
+    #[test]
+    fn windows_1252_bytes_are_read_as_letters() {
+        assert_eq!(
+            decode(b"caf\xe9 \x93ok\x94 \x80 \x81"),
+            "café “ok” € \u{FFFD}"
+        );
+        assert_eq!(decode("déjà".as_bytes()), "déjà");
+        let p = html_text(b"<title>Erreur 502 : passerelle incorrecte \x96 \xe9chec</title>");
+        assert_eq!(
+            p.title.as_deref(),
+            Some("Erreur 502 : passerelle incorrecte - échec")
+        );
     }
 }
