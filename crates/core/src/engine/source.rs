@@ -69,6 +69,14 @@ fn pick_source(
             Some((i, r)) => (Some(i), source_of(r, 0.95), None),
             None => (None, custom(0.5), None),
         }
+    } else if o.status.is_none() && o.net_error.is_none() && status.net_info.is_some() {
+        // A browser's code quoted in text no product wrote (DevTools' console, a sentence):
+        // the browser whose spelling it is, less sure than its own page.
+        let browser = crate::rules::browser_for(o.browser.as_deref(), status.net_error.as_deref());
+        match with_rule(browser.and_then(|b| position(b.id))) {
+            Some((i, r)) => (Some(i), source_of(r, 0.7), None),
+            None => (None, custom(0.5), None),
+        }
     } else if !has_page && let Some((i, r)) = with_rule(scores.header_named) {
         (Some(i), source_of(r, scores.get(i).header * 0.9), None)
     } else if status.is_error {

@@ -35,7 +35,14 @@ impl Status {
 }
 
 pub fn status(o: &Observation<'_>, scan: &Scan, scores: &Scores) -> Status {
-    let net_error = net_error(o.net_error.as_deref(), scan, scores.author);
+    let net_error = net_error(o.net_error.as_deref(), scan, scores.author).or_else(|| {
+        // A known code written in text that no product's signature explains and that has no
+        // status: DevTools' console line, a bare `ERR_TIMED_OUT`, a sentence quoting one.
+        (o.status.is_none() && scores.author.is_none())
+            .then(|| find_net_error(&scan.page.text))
+            .flatten()
+            .filter(|c| crate::neterror::info(c).is_some())
+    });
     let net_info = net_error.as_deref().and_then(crate::neterror::info);
     let (code, inferred) = match o.status {
         Some(s) => (Some(s), None),
@@ -69,10 +76,14 @@ fn net_error(observed: Option<&str>, scan: &Scan, author: Option<usize>) -> Opti
     observed.map(str::to_string).or_else(|| {
         browser_page.and_then(|bi| {
             find_net_error(&scan.page.text).or_else(|| {
+                // The most telling of the signals that name one (curl's `* connect to ...
+                // failed: Connection refused` over its later, vaguer `Couldn't connect`).
                 scan.hits
                     .iter()
-                    .filter(|h| h.rule == bi)
-                    .find_map(|h| h.signal.net_error.map(str::to_string))
+                    .filter(|h| h.rule == bi && h.signal.net_error.is_some())
+                    .rev()
+                    .max_by_key(|h| h.signal.weight)
+                    .and_then(|h| h.signal.net_error.map(str::to_string))
             })
         })
     })
@@ -94,11 +105,17 @@ fn find_net_error(text: &str) -> Option<String> {
     let mut best: Option<(usize, &str)> = None;
     for p in PREFIXES {
         if let Some(at) = memchr::memmem::find(bytes, p.as_bytes()) {
-            // A code is a run of capitals, digits, underscores (and the `::` of NET::).
-            if at
-                .checked_sub(1)
-                .and_then(|before| bytes.get(before))
-                .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b':')
+            // A code is a run of capitals, digits, underscores (and the `::` of NET::); DevTools
+            // writes `net::ERR_...` in lower case.
+            let devtools = at
+                .checked_sub(5)
+                .and_then(|b| bytes.get(b..at))
+                .is_some_and(|b| b.eq_ignore_ascii_case(b"net::"));
+            if !devtools
+                && at
+                    .checked_sub(1)
+                    .and_then(|before| bytes.get(before))
+                    .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b':')
             {
                 continue;
             }
@@ -440,6 +457,45 @@ mod tests {
     }
 
     #[test]
+    fn a_known_code_in_text_nobody_wrote_is_a_network_error() {
+        let o = obs(InputForm::Text, None, &[], b"");
+        let st = |text: &str, author| {
+            status(&o, &scan_of(vec![], page(None, text), b""), &scores(author)).net_error
+        };
+        assert_eq!(
+            st("Chrome keeps showing ERR_TIMED_OUT on our shop", None).as_deref(),
+            Some("ERR_TIMED_OUT")
+        );
+        // Not a code the core does not know, nor on a page a product wrote, nor with a status.
+        assert_eq!(st("ERR_NOT_A_REAL_ONE", None), None);
+        assert_eq!(st("ERR_TIMED_OUT", Some(idx("nginx"))), None);
+        let sent = obs(InputForm::Http, Some(502), &[], b"");
+        let scan = scan_of(vec![], page(None, "ERR_TIMED_OUT"), b"");
+        assert_eq!(status(&sent, &scan, &scores(None)).net_error, None);
+    }
+
+    #[test]
+    fn the_most_telling_signal_names_the_network_error() {
+        let vague = sig_with(Place::Body, 60, |s| {
+            s.net_error = Some("ERR_CONNECTION_FAILED")
+        });
+        let exact = sig_with(Place::Body, 90, |s| {
+            s.net_error = Some("ERR_CONNECTION_REFUSED")
+        });
+        let hits = vec![
+            found("chrome", vague, 0, Region::Body),
+            found("chrome", exact, 9, Region::Body),
+        ];
+        let o = obs(InputForm::Text, None, &[], b"");
+        let st = status(
+            &o,
+            &scan_of(hits, page(None, ""), b""),
+            &scores(Some(idx("chrome"))),
+        );
+        assert_eq!(st.net_error.as_deref(), Some("ERR_CONNECTION_REFUSED"));
+    }
+
+    #[test]
     fn net_error_codes() {
         assert_eq!(
             find_net_error("This site can't be reached ERR_CONNECTION_REFUSED Reload").as_deref(),
@@ -454,6 +510,12 @@ mod tests {
             Some("NET::ERR_CERT_DATE_INVALID")
         );
         assert_eq!(find_net_error("SOME_ERR_THING ERR_"), None);
+        // DevTools' console spelling, in a sentence.
+        assert_eq!(
+            find_net_error("GET https://a/ net::ERR_CERT_DATE_INVALID").as_deref(),
+            Some("ERR_CERT_DATE_INVALID")
+        );
+        assert_eq!(find_net_error("x::ERR_TIMED_OUT"), None);
     }
 
     #[test]
