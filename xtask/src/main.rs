@@ -5,6 +5,7 @@
 //!   explainer site on 127.0.0.1.
 //! - `cargo xtask build`: the site as static files in `target/dist/site/`.
 //! - `cargo xtask serve`: a small static server for that folder.
+//! - `cargo xtask perf`: the release CLI's whole-process time against `cat` and `grep -c`.
 //!
 //! `std::process::Command` and hand-rolled argument parsing; the only dependencies are the
 //! ones the site's build needs in-process (wasm-bindgen, gzip, brotli).
@@ -13,6 +14,7 @@ mod extension;
 mod icons;
 mod install;
 mod npm;
+mod perf;
 mod proc;
 mod run;
 mod serve;
@@ -32,6 +34,8 @@ USAGE:
                                  extension into target/dist/extension/ (+ store zips)
     cargo xtask build-extension [--dev]   build only the extension
     cargo xtask serve [OPTIONS]  serve target/dist/site/ on 127.0.0.1
+    cargo xtask perf [--runs N]  time the release CLI as a whole process against `cat` and
+                                 `grep -c` (8 KB page: <= 3x; 10 MB response: <= 5x)
     cargo xtask help             print this help
 
 TEST STEPS, in order (names for --only / --skip):
@@ -43,6 +47,7 @@ TEST STEPS, in order (names for --only / --skip):
     test      cargo test --workspace   (includes the live-server tests, package culprit-tests)
     wasm      the core's test in headless Chromium:
               cargo test -p culprit-core --target wasm32-unknown-unknown --test wasm
+    perf      cargo xtask perf: whole-process budgets of the release CLI
     site      cargo xtask build (release: wasm-opt, precompressed copies)
     e2e       serves target/dist/site on a free port, then runs
               node --test --test-concurrency=1 tests/e2e/   (headless Chromium)
@@ -102,6 +107,7 @@ fn main() -> ExitCode {
             site::Options::parse(rest).and_then(|options| extension::build(options.dev).map(|_| ()))
         }
         "serve" => serve::Options::parse(rest).and_then(|options| serve::run(&options)),
+        "perf" => perf::Options::parse(rest).and_then(|options| perf::run(&options)),
         "help" | "-h" | "--help" => {
             print!("{HELP}");
             Ok(())

@@ -20,19 +20,21 @@ pub enum Step {
     Test,
     Fuzz,
     Wasm,
+    Perf,
     Site,
     E2e,
     Extension,
 }
 
 impl Step {
-    const ALL: [Step; 9] = [
+    const ALL: [Step; 10] = [
         Step::Install,
         Step::Fmt,
         Step::Clippy,
         Step::Test,
         Step::Fuzz,
         Step::Wasm,
+        Step::Perf,
         Step::Site,
         Step::E2e,
         Step::Extension,
@@ -46,6 +48,7 @@ impl Step {
             Step::Test => "test",
             Step::Fuzz => "fuzz",
             Step::Wasm => "wasm",
+            Step::Perf => "perf",
             Step::Site => "site",
             Step::E2e => "e2e",
             Step::Extension => "extension",
@@ -145,6 +148,7 @@ pub fn run(options: &Options) -> Result<(), String> {
             Step::Test => run_tests(&mut cargo(["test", "--workspace"])).map(|c| counts.add(c)),
             Step::Fuzz => fuzz(),
             Step::Wasm => wasm().map(|c| counts.add(c)),
+            Step::Perf => crate::perf::Options::parse(&[]).and_then(|o| crate::perf::run(&o)),
             Step::Site => site::build(&site::Options::default()).map(|_| ()),
             Step::E2e => e2e().map(|c| counts.add(c)),
             Step::Extension => crate::extension::test().map(|c| counts.add(c)),
@@ -234,6 +238,9 @@ fn wasm() -> Result<Counts, String> {
             WASM_TARGET,
             "--test",
             "wasm",
+            // Prints the first diagnosis's time in the fresh instance.
+            "--",
+            "--nocapture",
         ]);
         test.env("PATH", path)
             .env("CHROMEDRIVER", &chromedriver)
@@ -444,6 +451,7 @@ mod tests {
                 Step::Test,
                 Step::Fuzz,
                 Step::Wasm,
+                Step::Perf,
                 Step::Site,
                 Step::E2e,
                 Step::Extension
@@ -455,7 +463,12 @@ mod tests {
             Ok(vec![Step::Fmt, Step::Clippy])
         );
         assert_eq!(
-            parse(&["--skip", "wasm,site,e2e,extension", "--skip", "install"]),
+            parse(&[
+                "--skip",
+                "wasm,perf,site,e2e,extension",
+                "--skip",
+                "install"
+            ]),
             Ok(vec![Step::Fmt, Step::Clippy, Step::Test, Step::Fuzz])
         );
         assert!(parse(&["--only", "nope"]).is_err());
