@@ -14,7 +14,8 @@
 //!   parent, 0 for none), and in `FLAGS` whether the state has children. A transition from a
 //!   deep state takes the matching child, or else follows `FAIL` and tries again; failure
 //!   states are shallower, so it ends at a dense row.
-//! - `FAIL` and `FLAGS` (`OUT`: the state or a state on its failure chain ends a literal;
+//! - `FAIL` (for a deep state, `u16::MAX` when it is the root's transition on the state's
+//!   label) and `FLAGS` (`OUT`: the state or a state on its failure chain ends a literal;
 //!   `OWN`: the state itself ends one) for every state, and `ENDS`: (state, literal) sorted
 //!   by state, so the matches at a position are the state's own literal then its failure
 //!   chain's, the order `aho-corasick` reports them in.
@@ -38,9 +39,12 @@ const MATCH: u16 = 1 << 15;
 const HAS_CHILD: u8 = 1;
 const OUT: u8 = 2;
 const OWN: u8 = 4;
+/// In `FAIL` of a deep state: the failure state is the root's transition on the state's
+/// label.
+const FAIL_BY_LABEL: u16 = u16::MAX;
 
 /// Dense rows for states at most this deep, per target.
-const WASM_DENSE_DEPTH: usize = 2;
+const WASM_DENSE_DEPTH: usize = 1;
 
 /// Reads the rule files in `rules_dir` and writes `matcher_gen.rs` into `out_dir`.
 pub fn generate(rules_dir: &Path, out_dir: &Path) {
@@ -322,9 +326,16 @@ fn write_table(out: &mut String, name: &str, trie: &Trie, dense_depth: usize) {
     let mut fail = Vec::with_capacity(count);
     let mut flags = Vec::with_capacity(count);
     let mut ends = Vec::new();
-    for &s in &order {
+    for (n, &s) in order.iter().enumerate() {
         let s = s as usize;
-        fail.push(id(trie.fail[s]));
+        // A deep state failing to the root's transition on its own label (about 40 % of
+        // them) says so instead of naming the state: the table compresses better.
+        let by_label = trie.fail[s] == trie.delta[usize::from(parent_class[s])];
+        fail.push(if n >= dense && by_label {
+            FAIL_BY_LABEL
+        } else {
+            id(trie.fail[s])
+        });
         let mut f = 0u8;
         if !trie.children[s].is_empty() {
             f |= HAS_CHILD;

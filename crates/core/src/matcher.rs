@@ -7,7 +7,7 @@
 //! linear in its size and memory proportional to the number of signals.
 //!
 //! Natively every state has a dense row (a full DFA: one table load per byte); in wasm only
-//! the states one or two bytes deep do, and deeper states keep their trie edges and failure
+//! the root and the states one byte deep do, and deeper states keep their trie edges and failure
 //! link, which keeps the download small. The same scan code reads both layouts.
 
 use crate::rules::{Place, RULES};
@@ -25,6 +25,8 @@ const MATCH: u16 = 1 << 15;
 const HAS_CHILD: u8 = 1;
 const OUT: u8 = 2;
 const OWN: u8 = 4;
+/// In `FAIL` of a deep state: the failure state is the root's transition on its label.
+const FAIL_BY_LABEL: u16 = u16::MAX;
 
 /// One generated layout of the automaton (see `build/matcher_gen.rs`).
 struct Table {
@@ -108,7 +110,22 @@ impl Table {
                 }
             }
             // The failure state is shallower (the generator builds it so).
-            s = usize::from(self.fail.get(s).copied().unwrap_or(0));
+            s = self.fail_of(s);
+        }
+    }
+
+    /// The failure state of `s`.
+    fn fail_of(&self, s: usize) -> usize {
+        match self.fail.get(s).copied().unwrap_or(0) {
+            FAIL_BY_LABEL => {
+                let class = s
+                    .checked_sub(self.dense_states)
+                    .and_then(|d| self.label.get(d))
+                    .map_or(0, |&l| usize::from(l));
+                // The root's dense row is the first.
+                usize::from(self.dense.get(class).copied().unwrap_or(0) & !MATCH)
+            }
+            f => usize::from(f),
         }
     }
 
@@ -130,7 +147,7 @@ impl Table {
             if s == 0 {
                 return;
             }
-            s = usize::from(self.fail.get(s).copied().unwrap_or(0));
+            s = self.fail_of(s);
         }
     }
 }
