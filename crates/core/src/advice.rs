@@ -352,7 +352,7 @@ fn who(ctx: &Context<'_>, s: Situation) -> String {
         Category::WebServer if s.upstream() => format!("{n}, the gateway in front of the site,"),
         Category::WebServer => format!("{n}, the site's web server,"),
         Category::AppServer => format!("{n}, the site's application server,"),
-        Category::Browser => format!("your browser ({n})"),
+        Category::Browser => format!("your {} ({n})", kind("browser")),
         _ => n.to_string(),
     }
 }
@@ -644,7 +644,9 @@ fn status_meaning(ctx: &Context<'_>) -> String {
 
 fn explain_net(ctx: &Context<'_>, k: NetKind) -> String {
     let browser = if ctx.category == Category::Browser {
-        format!("your browser ({})", ctx.source_name)
+        // A client that is not a browser (curl) says what it is.
+        let kind = product(ctx).and_then(|a| a.kind).unwrap_or("browser");
+        format!("your {kind} ({})", ctx.source_name)
     } else {
         "your browser".to_string()
     };
