@@ -905,15 +905,21 @@ pub fn retry(ctx: &Context<'_>) -> Retry {
                 1..=120 => RetryAdvice::Soon,
                 _ => RetryAdvice::Later,
             };
+            let explanation = match secs {
+                0 => "The server said a new try may come right away (Retry-After: 0); one reload is fine, repeated ones are not.".to_string(),
+                // The engine caps a wait at a week: a date in 9999 is no real schedule.
+                s if s >= RETRY_AFTER_CAP => "The server asked clients to wait a week or more before trying again (Retry-After), which in practice means it gives no time for the site to be back: check back later, and tell the site's owner if it lasts.".to_string(),
+                s => format!(
+                    "The server asked clients to wait {} before trying again (Retry-After); retrying sooner is likely to fail again.",
+                    duration(s)
+                ),
+            };
             return Retry {
                 advice,
                 after_seconds: Some(secs),
                 at: None,
                 from_header: true,
-                explanation: format!(
-                    "The server asked clients to wait {} before trying again (Retry-After); retrying sooner is likely to fail again.",
-                    duration(secs)
-                ),
+                explanation,
             };
         }
         if let Some(date) = ctx.retry_after_date {
@@ -1069,12 +1075,17 @@ pub fn retry(ctx: &Context<'_>) -> Retry {
     }
 }
 
+/// The longest `Retry-After` wait the engine hands on (a week); a longer one is capped.
+pub(crate) const RETRY_AFTER_CAP: u64 = 7 * 24 * 3600;
+
 fn duration(secs: u64) -> String {
     match secs {
         1 => "1 second".to_string(),
         s if s < 120 => format!("{s} seconds"),
         s if s < 7200 => format!("about {} minutes", s.div_ceil(60)),
-        s => format!("about {} hours", s.div_ceil(3600)),
+        s if s < 2 * 86_400 => format!("about {} hours", s.div_ceil(3600)),
+        s if s >= RETRY_AFTER_CAP => "a week or more".to_string(),
+        s => format!("about {} days", s.div_ceil(86_400)),
     }
 }
 
@@ -1122,6 +1133,9 @@ fn general_fix(ctx: &Context<'_>, s: Situation, id: FixId) -> Fix {
             let r = retry(ctx);
             let detail = match (r.after_seconds, &r.at) {
                 (_, Some(at)) => format!("The site asked visitors to come back after {at}; reload then."),
+                (Some(0), None) if r.from_header => {
+                    "The site said a new try may come right away (Retry-After: 0); reload once.".to_string()
+                }
                 (Some(secs), None) if r.from_header => {
                     format!("The site asked visitors to wait {}; reload after that.", duration(secs))
                 }
@@ -1167,7 +1181,10 @@ fn general_fix(ctx: &Context<'_>, s: Situation, id: FixId) -> Fix {
                 (_, Some(at)) if r.from_header => {
                     format!("The site asked visitors to come back after {at}. {detail}")
                 }
-                (Some(secs), _) if r.from_header => format!(
+                (Some(secs), _) if r.from_header && secs >= RETRY_AFTER_CAP => {
+                    "The site set no real time to come back (its Retry-After is a week or more away); check back later, and tell its owner if it lasts.".to_string()
+                }
+                (Some(secs), _) if r.from_header && secs > 0 => format!(
                     "The site asked visitors to wait {} before trying again. {detail}",
                     duration(secs)
                 ),
@@ -2655,6 +2672,16 @@ mod tests {
         );
         let r = mk(Some(0), None);
         assert_eq!((r.advice, r.from_header), (RetryAdvice::Now, true));
+        assert!(r.explanation.contains("right away"), "{}", r.explanation);
+        // As far off as the engine hands on (a date in 9999): no real schedule.
+        let r = mk(Some(RETRY_AFTER_CAP), None);
+        assert_eq!(r.advice, RetryAdvice::Later);
+        assert!(
+            r.explanation.contains("a week or more"),
+            "{}",
+            r.explanation
+        );
+        assert_eq!(duration(3 * 86_400), "about 3 days");
         let r = mk(None, Some("Wed, 21 Oct 2026 07:28:00 GMT"));
         assert_eq!(r.advice, RetryAdvice::Later);
         assert_eq!(r.at.as_deref(), Some("Wed, 21 Oct 2026 07:28:00 GMT"));

@@ -2,7 +2,7 @@
 //! nowhere else), and `advice.rs` turns it into sentences, retry advice and fixes.
 
 use super::Findings;
-use crate::advice::{self, Context};
+use crate::advice::{self, Context, RETRY_AFTER_CAP};
 use crate::input::Observation;
 use crate::model::{Fix, Hop, InputForm, Retry};
 use crate::rules::RULES;
@@ -71,15 +71,16 @@ pub fn context<'a>(o: &'a Observation<'_>, f: &'a Findings) -> Context<'a> {
     }
 }
 
-/// `Retry-After`: seconds (capped at a week), or an HTTP date turned into seconds using the
+/// `Retry-After`: seconds, or an HTTP date turned into seconds using the
 /// `Date` header; a date with no `Date` to compare it with is handed on as written.
 fn retry_after<'a>(value: &'a str, date: Option<&str>) -> (Option<u64>, Option<&'a str>) {
     let v = value.trim();
     if let Ok(secs) = v.parse::<u64>() {
-        return (Some(secs.min(7 * 24 * 3600)), None);
+        return (Some(secs.min(RETRY_AFTER_CAP)), None);
     }
     match (parse_http_date(v), date.and_then(parse_http_date)) {
-        (Some(at), Some(now)) => (Some(at.saturating_sub(now)), None),
+        // A date in 9999 is as far off as a week: no real schedule either way.
+        (Some(at), Some(now)) => (Some(at.saturating_sub(now).min(RETRY_AFTER_CAP)), None),
         (Some(_), None) => (None, Some(v)),
         _ => (None, None),
     }
@@ -247,6 +248,14 @@ mod tests {
         );
         assert_eq!(retry_after("120", None), (Some(120), None));
         assert_eq!(retry_after("999999999", None), (Some(7 * 24 * 3600), None));
+        // A date far in the future is capped like a number of seconds.
+        assert_eq!(
+            retry_after(
+                "Fri, 31 Dec 9999 23:59:59 GMT",
+                Some("Sun, 22 Nov 2026 09:00:00 GMT")
+            ),
+            (Some(7 * 24 * 3600), None)
+        );
         assert_eq!(parse_http_date("garbage"), None);
         assert_eq!(parse_http_date("Sun, 32 Nov 2026 01:05:00 GMT"), None);
     }
