@@ -45,6 +45,8 @@ TEST STEPS, in order (names for --only / --skip):
     fmt       cargo fmt --all -- --check
     clippy    cargo clippy --workspace --all-targets -- -D warnings
     test      cargo test --workspace   (includes the live-server tests, package culprit-tests)
+    fuzz      builds the fuzz target on stable (feature replay) and replays the fixtures,
+              then mutates them with fuzz/diagnose.dict for 5 seconds
     wasm      the core's test in headless Chromium:
               cargo test -p culprit-core --target wasm32-unknown-unknown --test wasm
     perf      cargo xtask perf: whole-process budgets of the release CLI

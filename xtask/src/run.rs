@@ -1,7 +1,6 @@
 //! `cargo xtask run`: builds Culprit and shows it working: the CLI on a sample error page,
-//! then the explainer site, built (release) and served on 127.0.0.1 until Ctrl-C. The
-//! browser extension slots in here when it exists (its unpacked folder will be
-//! `target/dist/extension`).
+//! then the explainer site and the browser extension, built (release); the site is served on
+//! 127.0.0.1 until Ctrl-C and the unpacked extension's folder is printed for "Load unpacked".
 
 use crate::proc::{banner, cargo, human, run as run_command, target_dir, workspace_root};
 use std::path::{Path, PathBuf};
@@ -60,8 +59,6 @@ struct Built {
 pub fn run(options: &Options) -> Result<(), String> {
     let started = Instant::now();
     let built = build(options)?;
-    // Later: build the site and the extension here, then serve the site on localhost and
-    // print the unpacked extension's folder for chrome://extensions ("Load unpacked").
     let sample = match &options.file {
         Some(file) => file.clone(),
         None => sample_page()?,
@@ -70,6 +67,7 @@ pub fn run(options: &Options) -> Result<(), String> {
     usage(&built);
 
     let dist = crate::site::build(&crate::site::Options::default())?;
+    let extension = crate::extension::build(false)?;
     // Bind before saying anything, so the address printed is the one that answers.
     let listener = crate::serve::bind(options.port)?;
     let port = listener
@@ -85,8 +83,14 @@ pub fn run(options: &Options) -> Result<(), String> {
         "  (static files in {}; any static host can serve them)",
         crate::site::shown(&dist)
     );
-    println!("  The browser extension is not part of this release yet; its unpacked folder");
-    println!("  will be target/dist/extension.");
+    println!(
+        "  The browser extension, unpacked: {}",
+        crate::site::shown(&extension)
+    );
+    println!("    Chrome / Edge: chrome://extensions (edge://extensions), Developer mode on,");
+    println!("    \"Load unpacked\", choose that folder.");
+    println!("    Firefox: about:debugging#/runtime/this-firefox, \"Load Temporary Add-on\",");
+    println!("    choose manifest.json in that folder. Store packages: target/dist/*.zip");
     println!(
         "  Built and ready in {}. Ctrl-C stops the server.",
         human(started.elapsed())
