@@ -26,6 +26,31 @@ const DEFAULT_OPTIONS = Object.freeze({
 });
 /** Network errors that are not failures: the navigation was replaced or stopped. */
 const NOT_FAILURES = new Set(['net::ERR_ABORTED', 'NS_BINDING_ABORTED', 'NS_ERROR_ABORT', 'net::ERR_BLOCKED_BY_CLIENT']);
+/**
+ * Firefox's webNavigation reports `Error code <nsresult>`; the core reads the names. Firefox
+ * also aborts a navigation's first channel when it moves the load to another process
+ * (NS_BINDING_ABORTED, before the response arrives): that is no failure.
+ */
+const FIREFOX_ERRORS = new Map([
+  [0x804b0002, 'NS_BINDING_ABORTED'],
+  [0x80004004, 'NS_ERROR_ABORT'],
+  [0x804b000d, 'NS_ERROR_CONNECTION_REFUSED'],
+  [0x804b000e, 'NS_ERROR_NET_TIMEOUT'],
+  [0x804b0010, 'NS_ERROR_OFFLINE'],
+  [0x804b0014, 'NS_ERROR_NET_RESET'],
+  [0x804b001e, 'NS_ERROR_UNKNOWN_HOST'],
+  [0x804b001f, 'NS_ERROR_REDIRECT_LOOP'],
+  [0x804b002a, 'NS_ERROR_UNKNOWN_PROXY_HOST'],
+  [0x804b0047, 'NS_ERROR_NET_INTERRUPT'],
+  [0x804b0048, 'NS_ERROR_PROXY_CONNECTION_REFUSED'],
+]);
+
+/** A navigation error by name: Firefox's numbers translated, else webRequest's name for it. */
+function navigationError(error, tabId) {
+  const code = /^Error code (\d+)$/.exec(error ?? '');
+  if (!code) return error || lastNetError.get(tabId) || '';
+  return FIREFOX_ERRORS.get(Number(code[1])) ?? lastNetError.get(tabId) ?? error;
+}
 const HISTORY_VERSION = 1;
 
 // Measurements for the README and the tests (in this worker's lifetime).
@@ -284,6 +309,20 @@ async function onResponse(details) {
   const keepRetry = prev?.retry && sameDocument(prev.url, url) ? prev.retry : null;
   const st = { seq: ++seq, phase: 'response', url, status: statusCode, status_text: statusText, headers, at: Date.now(), retry: keepRetry };
   await save(tabId, st);
+  if (FIREFOX) catchUp(tabId, st);
+}
+
+/**
+ * Firefox can deliver webRequest's event after webNavigation's onCompleted (seen for the first
+ * page its background sees): when the page has loaded already, read it now.
+ */
+async function catchUp(tabId, st) {
+  const tab = await chrome.tabs.get(tabId).catch(() => null);
+  if (tabs.get(tabId) !== st || st.phase !== 'response' || tab?.status !== 'complete' || !sameDocument(tab.url, st.url)) return;
+  st.phase = 'reading';
+  await applyBadge(tabId, { text: String(st.status), color: '#4b5563', title: `Culprit: HTTP ${st.status}, reading the page…` });
+  const body = await readPage(tabId);
+  await diagnoseTab(tabId, st, body);
 }
 
 chrome.webNavigation.onCommitted.addListener(async (details) => {
@@ -323,7 +362,7 @@ chrome.webNavigation.onCompleted.addListener(async (details) => {
 
 chrome.webNavigation.onErrorOccurred.addListener(async (details) => {
   if (details.frameId !== 0) return;
-  const error = details.error || lastNetError.get(details.tabId) || '';
+  const error = navigationError(details.error, details.tabId);
   if (!error || NOT_FAILURES.has(error)) return;
   await loaded;
   const prev = tabs.get(details.tabId);

@@ -2,7 +2,8 @@
 //! to `target/dist/extension/` and the store packages to `target/dist/`
 //! (`culprit-extension-chrome.zip` for the Chrome Web Store, `culprit-extension-firefox.zip`
 //! for addons.mozilla.org; one manifest serves both); `cargo xtask test --only extension`
-//! builds it and runs `tests/extension/` in headless Chromium with it loaded.
+//! builds it and runs `tests/extension/` in headless Chromium with it loaded (and a smoke test
+//! in headless Firefox ESR).
 
 use crate::npm;
 use crate::proc::{
@@ -261,7 +262,8 @@ fn write_zip(dir: &Path, files: &[String], out: &Path) -> Result<(), String> {
 }
 
 /// The `extension` test step: builds the extension, then runs `tests/extension/` (node's test
-/// runner, playwright-core, headless Chromium with the unpacked extension loaded).
+/// runner, playwright-core, headless Chromium with the unpacked extension loaded; the smoke
+/// test in headless Firefox ESR with the Firefox zip installed over WebDriver BiDi).
 pub fn test() -> Result<Counts, String> {
     let dist = build(false)?;
     npm::ensure_packages()?;

@@ -1,7 +1,7 @@
 //! Installs what the tests need, and only what is missing: the wasm32 Rust target, rustfmt
-//! and clippy, and Debian packages (a browser with its WebDriver, and the web servers and
-//! proxies the live-server tests put in front of broken upstreams), Node.js and npm, and the
-//! npm packages in `package-lock.json` (`npm ci`).
+//! and clippy, and Debian packages (Chromium with its WebDriver, Firefox ESR, and the web
+//! servers and proxies the live-server tests put in front of broken upstreams), Node.js and
+//! npm, and the npm packages in `package-lock.json` (`npm ci`).
 
 use crate::proc::{self, output, run};
 use std::path::Path;
@@ -13,6 +13,8 @@ pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 pub const APT_PACKAGES: &[&str] = &[
     "chromium",
     "chromium-driver",
+    // The extension's smoke test in Firefox ESR (driven over its own WebDriver BiDi server).
+    "firefox-esr",
     "nginx-light",
     "apache2",
     "haproxy",
