@@ -387,7 +387,11 @@ mod tests {
         for s in all() {
             // A product's own code must not also be in the table here.
             assert_eq!(
-                STATUSES.iter().chain(crate::rules::VENDOR_STATUSES).filter(|t| t.code == s.code).count(),
+                STATUSES
+                    .iter()
+                    .chain(crate::rules::VENDOR_STATUSES)
+                    .filter(|t| t.code == s.code)
+                    .count(),
                 1,
                 "{} is declared twice",
                 s.code
