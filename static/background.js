@@ -395,11 +395,15 @@ chrome.webRequest.onErrorOccurred.addListener((details) => {
 }, { urls: ['<all_urls>'], types: ['main_frame'] });
 
 // The page's own requests (fetch / XHR) answered with a server error: counted, not diagnosed.
-chrome.webRequest.onCompleted.addListener(async (details) => {
+// One count at a time: two calls failing together must not both read the same old count.
+let counting = Promise.resolve();
+chrome.webRequest.onCompleted.addListener((details) => {
   if (details.tabId < 0 || details.statusCode < 500) return;
   const key = `sub:${details.tabId}`;
-  const got = await chrome.storage.session.get(key);
-  await chrome.storage.session.set({ [key]: (Number(got[key]) || 0) + 1 });
+  counting = counting.then(async () => {
+    const got = await chrome.storage.session.get(key);
+    await chrome.storage.session.set({ [key]: (Number(got[key]) || 0) + 1 });
+  }).catch(() => {});
 }, { urls: ['<all_urls>'], types: ['xmlhttprequest'] });
 
 chrome.tabs.onRemoved.addListener((tabId) => {
