@@ -147,26 +147,31 @@ fn read_input(source: &InputSource) -> Result<Vec<u8>, Failure> {
                     "culprit: reading the page from the terminal; paste it, then press Ctrl-D"
                 );
             }
-            read_capped(stdin.lock(), "standard input")
+            read_capped(stdin.lock(), "standard input", 0)
         }
         InputSource::File(path) => {
             let name = path.display().to_string();
             let file = std::fs::File::open(path)
                 .map_err(|e| Failure::usage(format!("cannot read {name}: {}", io_message(&e))))?;
-            // A regular file's size is known up front: refuse a huge one before reading.
+            // A regular file's size is known up front: refuse a huge one before reading, and
+            // read the rest into one buffer of the right size (no growing and copying).
+            let mut size = 0;
             if let Ok(meta) = file.metadata()
                 && meta.is_file()
-                && meta.len() > MAX_INPUT
             {
-                return Err(too_big(&name));
+                if meta.len() > MAX_INPUT {
+                    return Err(too_big(&name));
+                }
+                size = usize::try_from(meta.len()).unwrap_or(0);
             }
-            read_capped(file, &name)
+            read_capped(file, &name, size)
         }
     }
 }
 
-fn read_capped(reader: impl Read, name: &str) -> Result<Vec<u8>, Failure> {
-    let mut bytes = Vec::new();
+fn read_capped(reader: impl Read, name: &str, size_hint: usize) -> Result<Vec<u8>, Failure> {
+    // One byte more than the hint, so that reading to the end needs no second allocation.
+    let mut bytes = Vec::with_capacity(size_hint.saturating_add(1));
     reader
         .take(MAX_INPUT + 1)
         .read_to_end(&mut bytes)
