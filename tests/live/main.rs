@@ -19,7 +19,10 @@
 
 mod servers {
     pub mod apache;
+    pub mod gunicorn;
+    pub mod h2o;
     pub mod haproxy;
+    pub mod jetty;
     pub mod nginx;
     pub mod squid;
     pub mod varnish;

@@ -26,6 +26,13 @@ pub const APT_PACKAGES: &[&str] = &[
     "tinyproxy",
     "nghttp2-proxy",
     "tomcat10",
+    "jetty9",
+    "gunicorn",
+    "uwsgi",
+    "uwsgi-plugin-python3",
+    "h2o",
+    "node-express",
+    "libapache2-mod-security2",
 ];
 
 const POLICY_RC_D: &str = "/usr/sbin/policy-rc.d";

@@ -1,0 +1,108 @@
+//! Gunicorn 20.1 (Debian's gunicorn) serving a WSGI app that fails.
+//!
+//! Gunicorn is the application server: there is no upstream, and the app behind it is the
+//! origin. Its own pages are the 500 it writes when the app raises and the 400 it writes for a
+//! request it cannot parse; when a request outlives `--timeout`, the master kills the worker,
+//! the client gets no answer at all, and only the error log says why.
+
+use culprit_core::Hop;
+use culprit_tests::{
+    Case, Failures, LiveCase, Log, Server, fetch, note_banner_version, output_of, require,
+    wait_for_lines,
+};
+use std::process::Command;
+use std::time::Duration;
+
+const SOURCE: &str = "gunicorn";
+
+/// One WSGI app: `/boom` raises, `/slow` sleeps past the worker timeout, the rest answers.
+const APP: &str = "import time
+
+
+def application(environ, start_response):
+    path = environ.get(\"PATH_INFO\", \"/\")
+    if path == \"/boom\":
+        raise RuntimeError(\"culprit live test: this app always fails here\")
+    if path == \"/slow\":
+        time.sleep(30)
+    start_response(\"200 OK\", [(\"Content-Type\", \"text/plain\")])
+    return [b\"ok\\n\"]
+";
+
+const SERVER: Server = Server {
+    args: &[
+        "--bind",
+        "127.0.0.1:{port}",
+        "--workers",
+        "1",
+        "--timeout",
+        "2",
+        "--chdir",
+        "{dir}",
+        "app:application",
+    ],
+    files: &[("app.py", APP)],
+    ..Server::new(SOURCE, "Gunicorn", "gunicorn")
+};
+
+/// Gunicorn logs to stderr, which the harness keeps as `gunicorn.stderr`.
+const LOG: &str = "gunicorn.stderr";
+
+const CASES: &[LiveCase] = &[
+    LiveCase::get(
+        "/boom",
+        500,
+        Hop::Origin,
+        "app-exception",
+        "a WSGI app that raises an exception",
+    )
+    .logs(&[Log::lines(LOG, "Error handling request /boom").named("-error-log", "error log")]),
+    // `fetch` writes the path into the request line as it is: the space splits it.
+    LiveCase::get(
+        "/a b",
+        400,
+        Hop::Browser,
+        "bad-request",
+        "a request line with a space in the path",
+    ),
+];
+
+#[test]
+fn gunicorn_serving_a_failing_app() {
+    let banner = output_of(Command::new(require("gunicorn")).arg("--version"));
+    // `gunicorn (version 20.1.0)`: the closing parenthesis is not part of the version.
+    note_banner_version(SOURCE, &banner.replace(')', " "), "(version ", "Gunicorn");
+    let running = SERVER.start(CASES);
+    let mut failures = Failures::new();
+    running.run_cases(CASES, &mut failures);
+
+    // A request that outlives --timeout: the worker is killed and the client gets nothing.
+    let slow = fetch(running.port, "localhost", "/slow", Duration::from_secs(10));
+    if let Ok(raw) = slow {
+        failures.record::<()>(
+            "worker-timeout",
+            Err(format!(
+                "expected no answer for /slow, got:\n{}",
+                String::from_utf8_lossy(&raw)
+            )),
+        );
+    }
+    Case {
+        source: SOURCE,
+        case: "worker-timeout-log",
+        what: "error log, a request that outlived the 2 s worker timeout",
+        status: 0,
+        hop: Hop::Origin,
+    }
+    .log_lines(
+        wait_for_lines(
+            &running.wd.join(LOG),
+            0,
+            "WORKER TIMEOUT",
+            "",
+            Duration::from_secs(10),
+        ),
+        &mut failures,
+    );
+    running.finish(failures);
+}
