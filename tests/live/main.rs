@@ -24,6 +24,7 @@ mod servers {
     pub mod haproxy;
     pub mod jetty;
     pub mod nginx;
+    pub mod node;
     pub mod squid;
     pub mod varnish;
 }
