@@ -23,6 +23,7 @@ mod servers {
     pub mod h2o;
     pub mod haproxy;
     pub mod jetty;
+    pub mod modsecurity;
     pub mod nginx;
     pub mod node;
     pub mod squid;
