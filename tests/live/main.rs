@@ -27,6 +27,7 @@ mod servers {
     pub mod nginx;
     pub mod node;
     pub mod squid;
+    pub mod uwsgi;
     pub mod varnish;
 }
 mod part_b;
