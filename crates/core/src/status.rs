@@ -455,7 +455,9 @@ mod tests {
     fn lookups() {
         assert_eq!(reason(502), Some("Bad Gateway"));
         assert_eq!(reason(200), Some("OK"));
-        assert_eq!(reason(419), None);
+        assert_eq!(reason(420), None);
+        // A product's own code, from its rule file (laravel.toml).
+        assert_eq!(reason(419), Some("Page Expired"));
         assert_eq!(reason(0), None);
         assert!(class_meaning(599).contains("server"));
     }
