@@ -200,10 +200,17 @@ fn timing_line(timings: &[(Step, Duration)], total: Duration) -> String {
 fn fuzz() -> Result<(), String> {
     let fuzz_dir = workspace_root().join("fuzz");
     let manifest = fuzz_dir.join("Cargo.toml");
+    // Its own target folder under the workspace's (which honours CARGO_TARGET_DIR), so the
+    // program is where this step looks for it.
+    let target = crate::proc::target_dir().join("fuzz");
     let mut build = cargo(["build", "--no-default-features", "--features", "replay"]);
-    build.arg("--manifest-path").arg(&manifest);
+    build
+        .arg("--manifest-path")
+        .arg(&manifest)
+        .arg("--target-dir")
+        .arg(&target);
     run_command(&mut build)?;
-    let program = fuzz_dir.join("target/debug/diagnose");
+    let program = target.join("debug/diagnose");
     let mut replay = Command::new(&program);
     replay
         .arg(format!(
