@@ -24,8 +24,10 @@
 //!   file order). A unit test in `matcher.rs` proves both agree with `RULES`.
 //!
 //! Natively every state is dense (a full DFA, about 1.5 MB of read-only table that a process
-//! only pages in where it goes); in wasm only the shallow states are, to keep the download
-//! small. The native build also carries the wasm layout, so the equivalence test covers both.
+//! only pages in where it goes). For wasm only the literal and owner tables are written: the
+//! matcher builds `src/nfa.rs`'s small automaton from them on first use (about a
+//! millisecond), because the site's first-load budget cannot carry the tables (the sparse
+//! layout `write_table` can still emit for shallow `dense_depth`s cost about 16 KB gzip).
 
 // Indexes its own tables: a bug here stops the build, it cannot meet hostile input.
 #![allow(clippy::indexing_slicing)]
@@ -42,9 +44,6 @@ const OWN: u8 = 4;
 /// In `FAIL` of a deep state: the failure state is the root's transition on the state's
 /// label.
 const FAIL_BY_LABEL: u16 = u16::MAX;
-
-/// Dense rows for states at most this deep, per target.
-const WASM_DENSE_DEPTH: usize = 1;
 
 /// Reads the rule files in `rules_dir` and writes `matcher_gen.rs` into `out_dir`.
 pub fn generate(rules_dir: &Path, out_dir: &Path) {
@@ -66,7 +65,8 @@ pub fn generate(rules_dir: &Path, out_dir: &Path) {
         literals.presence
     )
     .ok();
-    write_table(&mut out, "small", &trie, WASM_DENSE_DEPTH);
+    // In wasm the matcher builds its small automaton from the literals on first use
+    // (`src/nfa.rs`): shipping tables there would cost the site's first load about 16 KB gzip.
     if !wasm {
         write_table(&mut out, "full", &trie, usize::MAX);
     }

@@ -17,6 +17,7 @@ mod input;
 mod matcher;
 pub mod model;
 pub mod neterror;
+mod nfa;
 pub mod reference;
 pub mod rules;
 pub mod status;

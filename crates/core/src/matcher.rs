@@ -6,9 +6,13 @@
 //! once per (rule, signal): hostile input repeating a pattern millions of times costs time
 //! linear in its size and memory proportional to the number of signals.
 //!
-//! Natively every state has a dense row (a full DFA: one table load per byte); in wasm only
-//! the root and the states one byte deep do, and deeper states keep their trie edges and failure
-//! link, which keeps the download small. The same scan code reads both layouts.
+//! Natively every state has a dense row (a full DFA: one table load per byte). In wasm,
+//! where the site's first load has a size budget, the same literals feed the small automaton
+//! of `nfa.rs`, built on first use in about a millisecond instead of shipping some 16 KB gzip
+//! of tables. A test proves both report exactly what the `aho-corasick` crate reports.
+
+// The generated table's reader is native-only; wasm uses `nfa.rs`.
+#![cfg_attr(target_arch = "wasm32", allow(dead_code, unused_macros))]
 
 use crate::rules::{Place, RULES};
 
@@ -59,8 +63,36 @@ macro_rules! table {
 
 #[cfg(not(target_arch = "wasm32"))]
 static AUTOMATON: Table = table!(full);
+
+/// Every occurrence of every literal in `bytes` (literal id, start, end), overlapping, in
+/// order of end position.
+#[cfg(not(target_arch = "wasm32"))]
+fn each_match(bytes: &[u8], found: impl FnMut(usize, usize, usize)) {
+    AUTOMATON.for_each_match(bytes, found);
+}
+
 #[cfg(target_arch = "wasm32")]
-static AUTOMATON: Table = table!(small);
+fn each_match(bytes: &[u8], found: impl FnMut(usize, usize, usize)) {
+    static NFA: std::sync::OnceLock<crate::nfa::Nfa> = std::sync::OnceLock::new();
+    NFA.get_or_init(|| {
+        let lower = literals_lower();
+        crate::nfa::Nfa::new(&lower.iter().map(Vec::as_slice).collect::<Vec<_>>())
+    })
+    .for_each_match(bytes, found);
+}
+
+/// The literals in id order, lower-cased, from the first signal that uses each.
+#[cfg(any(target_arch = "wasm32", test))]
+fn literals_lower() -> Vec<Vec<u8>> {
+    (0..LITERAL_LEN.len())
+        .map(|p| {
+            owners(p)
+                .first()
+                .and_then(|&r| signal_of(r))
+                .map_or_else(Vec::new, |s| s.pattern.as_bytes().to_ascii_lowercase())
+        })
+        .collect()
+}
 
 impl Table {
     /// Calls `found(literal, start, end)` for every occurrence of every literal, overlapping,
@@ -234,7 +266,7 @@ pub fn scan_headers(headers: &[(String, String)], hits: &mut Hits) {
         }
     }
     for (hi, (name, value)) in headers.iter().enumerate() {
-        AUTOMATON.for_each_match(value.as_bytes(), |pid, _, _| {
+        each_match(value.as_bytes(), |pid, _, _| {
             for &r in owners(pid) {
                 let Some(s) = signal_of(r) else { continue };
                 if s.place == Place::Header && s.header == Some(name.as_str()) {
@@ -255,7 +287,7 @@ pub fn scan(
     hits: &mut Hits,
     accept: &dyn Fn(Place, usize, usize) -> bool,
 ) {
-    AUTOMATON.for_each_match(bytes, |pid, mstart, mend| {
+    each_match(bytes, |pid, mstart, mend| {
         let (start, end) = (base + mstart, base + mend);
         let found = bytes.get(mstart..mend).unwrap_or_default();
         for &r in owners(pid) {
@@ -389,7 +421,16 @@ mod tests {
             unreachable!("the rules' literals build an automaton")
         };
         let inputs = inputs(&patterns);
-        for (name, table) in [("full", table!(full)), ("small", table!(small))] {
+        let lower = literals_lower();
+        let nfa = crate::nfa::Nfa::new(&lower.iter().map(Vec::as_slice).collect::<Vec<_>>());
+        let run_table = |input: &[u8], b: &mut Vec<(usize, usize, usize)>| {
+            AUTOMATON.for_each_match(input, |p, s, e| b.push((p, s, e)));
+        };
+        let run_nfa = |input: &[u8], b: &mut Vec<(usize, usize, usize)>| {
+            nfa.for_each_match(input, |p, s, e| b.push((p, s, e)));
+        };
+        type Run<'a> = &'a dyn Fn(&[u8], &mut Vec<(usize, usize, usize)>);
+        for (name, run) in [("full", &run_table as Run<'_>), ("nfa (wasm)", &run_nfa)] {
             let mut total = 0;
             for input in &inputs {
                 let a: Vec<(usize, usize, usize)> = ac
@@ -397,7 +438,7 @@ mod tests {
                     .map(|m| (m.pattern().as_usize(), m.start(), m.end()))
                     .collect();
                 let mut b = Vec::new();
-                table.for_each_match(input, |p, s, e| b.push((p, s, e)));
+                run(input, &mut b);
                 if a != b {
                     let i = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
                     panic!(
