@@ -28,7 +28,7 @@ const TABLE = [
   // saved HTML pages
   'cloudflare/521-web-server-down',
   'cloudfront/403-request-blocked',
-  'custom/django-500',
+  'django/500-handwritten',
   'chrome/error-page-saved',
   'openresty/413-too-large',
   // text copied off the screen
@@ -36,7 +36,7 @@ const TABLE = [
   'chrome/dns-nxdomain',
   'firefox/dns-not-found',
   'nginx/gateway-timeout-copied',
-  'custom/wordpress-critical-error-copied',
+  'wordpress/critical-error-copied',
   'vercel/504-function-timeout',
   // HAR files
   'chrome/refused-document',
