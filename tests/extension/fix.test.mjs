@@ -203,9 +203,12 @@ test('clearing this site\'s cache calls the browser with this origin only, then 
   await poll(() => server.hits('/cache').length === before + 1, { message: 'no reload after clearing' });
   // With the box ticked, cookies too. The reload re-renders the popup, which may fold the
   // "More fixes" section again: open it before reaching for the box.
-  await popup.evaluate(() => {
-    for (const d of document.querySelectorAll('#actions details.more')) d.open = true;
-  });
+  await poll(async () => {
+    await popup.evaluate(() => {
+      for (const d of document.querySelectorAll('#actions details.more')) d.open = true;
+    });
+    return (await popup.locator('#clear-cookies').isVisible()) || null;
+  }, { message: 'the cookie box never showed' });
   await popup.locator('#clear-cookies').check();
   await popup.locator('#actions [data-action="clear-cache"]').click();
   await poll(async () => (await b.evaluate(() => globalThis.__calls)).length === 2);
