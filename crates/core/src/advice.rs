@@ -1401,10 +1401,11 @@ fn general_fix(ctx: &Context<'_>, s: Situation, id: FixId) -> Fix {
             "Check the server's firewall",
             "Make sure ports 80 and 443 are open to the internet in the server's firewall (`sudo ufw status`, `sudo iptables -L -n`) and the hosting provider's security group.",
         ),
-        FixId::CheckDns => {
-            let detail = "Check what the name resolves to (`dig +short example.com A`, `nslookup example.com`) against the server's real address; after a change, wait for the old record's TTL to expire (up to a day).".to_string();
-            fix(FixId::CheckDns, "Check the DNS records", detail)
-        }
+        FixId::CheckDns => fix(
+            FixId::CheckDns,
+            "Check the DNS records",
+            "Check what the name resolves to (`dig +short example.com A`, `nslookup example.com`) against the server's real address; after a change, wait for the old record's TTL to expire (up to a day).",
+        ),
         FixId::CheckDomainRenewal => fix(
             FixId::CheckDomainRenewal,
             "Check the domain is registered and delegated",
@@ -1426,40 +1427,36 @@ fn general_fix(ctx: &Context<'_>, s: Situation, id: FixId) -> Fix {
             "Test the TLS setup",
             "`openssl s_client -connect example.com:443 -servername example.com` shows the certificate chain, dates and names the server presents; an online TLS checker gives a full report.",
         ),
-        FixId::FixRedirectLoop => {
-            let detail = {
-                "Follow the chain with `curl -sIL https://example.com/ | grep -i '^location'` and remove the rule that sends the address back to itself (server config, .htaccess or the app's site URL)."
-            };
-            fix(
-                FixId::FixRedirectLoop,
-                "Find and break the redirect loop",
-                detail,
-            )
-        }
-        FixId::BypassCdn => {
-            let detail = "Point the host name at the origin IP in your own hosts file (or use `curl --resolve`) to see whether the origin works without the CDN in front.".to_string();
-            fix(FixId::BypassCdn, "Test without the CDN", detail)
-        }
+        FixId::FixRedirectLoop => fix(
+            FixId::FixRedirectLoop,
+            "Find and break the redirect loop",
+            "Follow the chain with `curl -sIL https://example.com/ | grep -i '^location'` and remove the rule that sends the address back to itself (server config, .htaccess or the app's site URL).",
+        ),
+        FixId::BypassCdn => fix(
+            FixId::BypassCdn,
+            "Test without the CDN",
+            "Point the host name at the origin IP in your own hosts file (or use `curl --resolve`) to see whether the origin works without the CDN in front.",
+        ),
         FixId::DisablePlugins => fix(
             FixId::DisablePlugins,
             "Rule out plugins and themes",
             "On WordPress or similar, rename `wp-content/plugins` to disable all plugins and switch to a default theme; if the error stops, re-enable them one by one (on a staging copy if you can). Enable `WP_DEBUG_LOG` with `WP_DEBUG_DISPLAY` off to log the error.",
         ),
-        FixId::ScaleUp => {
-            let detail = "Add capacity (more workers, CPU or memory, another server behind a load balancer, auto-scaling) and set up monitoring and alerts so you hear about overload before visitors do.".to_string();
-            fix(FixId::ScaleUp, "Add capacity", detail)
-        }
+        FixId::ScaleUp => fix(
+            FixId::ScaleUp,
+            "Add capacity",
+            "Add capacity (more workers, CPU or memory, another server behind a load balancer, auto-scaling) and set up monitoring and alerts so you hear about overload before visitors do.",
+        ),
         FixId::AddCaching => fix(
             FixId::AddCaching,
             "Serve more from cache",
             "Cache pages and static files at the CDN or in a page cache so traffic spikes do not reach the application; it also cuts bandwidth.",
         ),
-        FixId::CheckDeploy => {
-            let detail = {
-                "If the error began with a deploy or config change, roll it back, then compare what changed (code, environment variables, dependencies, file permissions)."
-            };
-            fix(FixId::CheckDeploy, "Check the latest deploy", detail)
-        }
+        FixId::CheckDeploy => fix(
+            FixId::CheckDeploy,
+            "Check the latest deploy",
+            "If the error began with a deploy or config change, roll it back, then compare what changed (code, environment variables, dependencies, file permissions).",
+        ),
         FixId::ContactHost => {
             let detail = if matches!(
                 ctx.category,
@@ -1531,16 +1528,11 @@ fn general_fix(ctx: &Context<'_>, s: Situation, id: FixId) -> Fix {
             "Send a Retry-After header",
             "Answer maintenance with 503 and a `Retry-After` header (seconds) so visitors, tools and search engines know when to come back.",
         ),
-        FixId::CheckDomainConfig => {
-            let detail = {
-                "Check that this host name and path are configured on the service and routed to the right backend."
-            };
-            fix(
-                FixId::CheckDomainConfig,
-                "Check the host name is set up",
-                detail,
-            )
-        }
+        FixId::CheckDomainConfig => fix(
+            FixId::CheckDomainConfig,
+            "Check the host name is set up",
+            "Check that this host name and path are configured on the service and routed to the right backend.",
+        ),
         FixId::AddException => fix(
             FixId::AddException,
             "Add a narrow exception for legitimate traffic",
@@ -1568,33 +1560,26 @@ fn general_fix(ctx: &Context<'_>, s: Situation, id: FixId) -> Fix {
             "Find where the broken link comes from",
             "Check the Referer of these requests in the access log; fix internal links, and ask other sites to update theirs.",
         ),
-        FixId::AddRedirect => {
-            let detail = {
-                "If the page moved, redirect the old address to the new one with a 301, so old links and search engines follow."
-            };
-            fix(FixId::AddRedirect, "Redirect moved pages", detail)
-        }
-        FixId::RaiseHeaderLimits => {
-            let detail = {
-                "If large headers are legitimate, raise the server's limit for request header size."
-            };
-            fix(
-                FixId::RaiseHeaderLimits,
-                "Raise request header limits",
-                detail,
-            )
-        }
+        FixId::AddRedirect => fix(
+            FixId::AddRedirect,
+            "Redirect moved pages",
+            "If the page moved, redirect the old address to the new one with a 301, so old links and search engines follow.",
+        ),
+        FixId::RaiseHeaderLimits => fix(
+            FixId::RaiseHeaderLimits,
+            "Raise request header limits",
+            "If large headers are legitimate, raise the server's limit for request header size.",
+        ),
         FixId::ShrinkCookies => fix(
             FixId::ShrinkCookies,
             "Send fewer and smaller cookies",
             "Find which cookies grow (analytics, session data, A/B tests) and stop storing data in them or scope them to a path; raising limits only postpones the problem.",
         ),
-        FixId::RaiseBodyLimit => {
-            let detail = {
-                "Raise the server's request body size limit, or send large files directly to storage."
-            };
-            fix(FixId::RaiseBodyLimit, "Raise the upload size limit", detail)
-        }
+        FixId::RaiseBodyLimit => fix(
+            FixId::RaiseBodyLimit,
+            "Raise the upload size limit",
+            "Raise the server's request body size limit, or send large files directly to storage.",
+        ),
         FixId::CheckPermissions => fix(
             FixId::CheckPermissions,
             "Check file permissions and access rules",
