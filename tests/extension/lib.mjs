@@ -140,6 +140,12 @@ export async function launch() {
   let [sw] = ctx.serviceWorkers();
   if (!sw) sw = await ctx.waitForEvent('serviceworker', { timeout: 15_000 });
   const id = new URL(sw.url()).host;
+  // Playwright reports the worker as soon as it starts; a freshly installed extension's
+  // listeners exist only once its script has run (events before that are not queued for it,
+  // as for any extension in the moments after its install): wait for that.
+  await poll(() => sw.evaluate(() => typeof globalThis.__culprit === 'object').catch(() => false), {
+    timeout: 15_000, message: 'the extension worker never finished starting',
+  });
   const b = {
     ctx,
     id,
