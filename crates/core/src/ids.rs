@@ -4,7 +4,7 @@ use crate::model::{FoundId, Location};
 use crate::rules::Rule;
 
 /// Headers that carry a request identifier whatever product set them.
-const GENERIC_HEADERS: &[(&str, &str, &str)] = &[
+pub(crate) const GENERIC_HEADERS: &[(&str, &str, &str)] = &[
     ("x-request-id", "request-id", "Request ID"),
     ("x-correlation-id", "request-id", "Correlation ID"),
     ("request-id", "request-id", "Request ID"),

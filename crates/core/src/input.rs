@@ -45,12 +45,57 @@ pub struct Observation<'a> {
     pub notes: Vec<String>,
 }
 
-/// Most headers kept from one response; the rest are dropped (hostile input).
+/// Most headers kept from one response in full (hostile input). Past this, reading goes
+/// on, and a header is still kept when some rule or stage reads its name and no header of
+/// that name was kept yet: memory stays bounded, and a `Server` header sent as the 300th
+/// still names the product.
 const MAX_HEADERS: usize = 256;
 /// Longest header value kept.
 const MAX_HEADER_VALUE: usize = 16 * 1024;
-/// How many lines of curl chatter may precede the first status line.
-const MAX_PREAMBLE_LINES: usize = 200;
+
+/// Header names something in the core reads: rules' header signals and identifiers, the
+/// generic identifier headers, and what the stages read themselves. Sorted, once.
+fn read_header_names() -> &'static [&'static str] {
+    static NAMES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        let mut names: Vec<&'static str> = crate::rules::RULES
+            .iter()
+            .flat_map(|r| {
+                let signals = r.signals.iter().filter_map(|s| s.header);
+                signals.chain(r.ids.iter().filter_map(|i| i.header))
+            })
+            .chain(crate::ids::GENERIC_HEADERS.iter().map(|(h, _, _)| *h))
+            .chain([
+                "retry-after",
+                "date",
+                "content-encoding",
+                "transfer-encoding",
+                "content-type",
+                "location",
+            ])
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names
+    })
+}
+
+/// Whether a header past [`MAX_HEADERS`] is kept: its name is read by something, and no
+/// header of that name is kept yet (so at most one per known name).
+fn keep_past_cap(headers: &[(String, String)], name: &str) -> bool {
+    read_header_names().binary_search(&name).is_ok() && !headers.iter().any(|(n, _)| n == name)
+}
+
+/// Appends a header, keeping memory bounded past [`MAX_HEADERS`]; returns whether it was
+/// kept.
+fn push_header(headers: &mut Vec<(String, String)>, name: String, value: String) -> bool {
+    if headers.len() < MAX_HEADERS || keep_past_cap(headers, &name) {
+        headers.push((name, value));
+        true
+    } else {
+        false
+    }
+}
 
 /// Detects the form of `input` and normalises it.
 pub fn read(input: &[u8]) -> Result<Observation<'_>, InputError> {
@@ -158,6 +203,8 @@ struct Parsed {
     status: u16,
     reason: String,
     headers: Vec<(String, String)>,
+    /// Headers past [`MAX_HEADERS`] that nothing reads, not kept.
+    dropped: usize,
     body_start: usize,
     curl_v: bool,
 }
@@ -168,6 +215,8 @@ fn parse_head(input: &[u8], at: usize) -> Option<Parsed> {
     let curl_v = line.starts_with(b"< ");
     let (status, reason) = status_line(line)?;
     let mut headers: Vec<(String, String)> = Vec::new();
+    let mut dropped = 0usize;
+    let mut continuing = false;
     while let Some((line, next)) = next_line(input, pos) {
         let content = if curl_v {
             match strip_curl_in(line) {
@@ -187,7 +236,8 @@ fn parse_head(input: &[u8], at: usize) -> Option<Parsed> {
             break;
         }
         if matches!(content.first(), Some(b' ' | b'\t')) && !headers.is_empty() {
-            if let Some(last) = headers.last_mut()
+            if continuing
+                && let Some(last) = headers.last_mut()
                 && last.1.len() < MAX_HEADER_VALUE
             {
                 last.1.push(' ');
@@ -200,18 +250,24 @@ fn parse_head(input: &[u8], at: usize) -> Option<Parsed> {
             pos = line_start;
             break;
         };
-        if headers.len() < MAX_HEADERS {
-            let (name, value) = content.split_at(colon);
-            let name = String::from_utf8_lossy(name).trim().to_ascii_lowercase();
-            let value = value.get(1..).unwrap_or_default();
-            let value = value.get(..MAX_HEADER_VALUE).unwrap_or(value);
-            headers.push((name, String::from_utf8_lossy(value).trim().to_string()));
+        let (name, value) = content.split_at(colon);
+        let name = String::from_utf8_lossy(name).trim().to_ascii_lowercase();
+        let value = value.get(1..).unwrap_or_default();
+        let value = value.get(..MAX_HEADER_VALUE).unwrap_or(value);
+        let value = String::from_utf8_lossy(value).trim().to_string();
+        if !push_header(&mut headers, name, value) {
+            dropped += 1;
+            // A continuation line belongs to the header dropped, not the last one kept.
+            continuing = false;
+            continue;
         }
+        continuing = true;
     }
     Some(Parsed {
         status,
         reason,
         headers,
+        dropped,
         body_start: pos.min(input.len()),
         curl_v,
     })
@@ -219,21 +275,21 @@ fn parse_head(input: &[u8], at: usize) -> Option<Parsed> {
 
 /// Raw HTTP response, curl -i or curl -v output; several responses in a row: the last counts.
 fn read_http(input: &[u8]) -> Option<Observation<'_>> {
-    // Find the first status line, allowing curl chatter and blank lines before it.
+    // Find the first status line, allowing any amount of curl chatter and blank lines
+    // before it (a TLS handshake under `curl -v` prints hundreds): each line is looked at
+    // once and nothing is kept, so this is linear and needs no cap.
     let mut pos = 0;
-    let mut first = None;
-    for _ in 0..MAX_PREAMBLE_LINES {
+    let first = loop {
         let (line, next) = next_line(input, pos)?;
         if status_line(line).is_some() {
-            first = Some(pos);
-            break;
+            break pos;
         }
         if !(line.iter().all(u8::is_ascii_whitespace) || is_curl_meta(line)) {
             return None;
         }
         pos = next;
-    }
-    let mut head = parse_head(input, first?)?;
+    };
+    let mut head = parse_head(input, first)?;
     let mut skipped = 0usize;
     // Responses in a row: 1xx, CONNECT's 200, redirects followed by curl -L.
     loop {
@@ -266,6 +322,13 @@ fn read_http(input: &[u8]) -> Option<Observation<'_>> {
         Cow::Borrowed(raw_body)
     };
     let mut notes = Vec::new();
+    if head.dropped > 0 {
+        notes.push(format!(
+            "The response has {} headers; the first {MAX_HEADERS} were kept, and of the other {}, only those whose names identify a product or an ID.",
+            head.headers.len() + head.dropped,
+            head.headers.len().saturating_sub(MAX_HEADERS) + head.dropped,
+        ));
+    }
     if skipped > 0 {
         notes.push(format!(
             "The input held {} responses in a row (redirects or a proxy tunnel); the last one was diagnosed.",
@@ -570,12 +633,10 @@ pub fn from_browser(o: &BrowserObservation) -> Observation<'_> {
         form: InputForm::Observation,
         status: o.status.filter(|s| *s != 0),
         status_text: o.status_text.clone().filter(|s| !s.is_empty()),
-        headers: o
-            .headers
-            .iter()
-            .take(MAX_HEADERS)
-            .map(|h| (h.name.to_ascii_lowercase(), h.value.clone()))
-            .collect(),
+        headers: o.headers.iter().fold(Vec::new(), |mut kept, h| {
+            push_header(&mut kept, h.name.to_ascii_lowercase(), h.value.clone());
+            kept
+        }),
         body: Cow::Borrowed(o.body.as_deref().unwrap_or_default().as_bytes()),
         net_error: o.net_error.clone().filter(|s| !s.is_empty()),
         browser: o.browser.clone(),
@@ -611,6 +672,41 @@ mod tests {
         let o = read(input).expect("reads");
         assert_eq!(o.headers.len(), 1);
         assert_eq!(&*o.body, b"<html>page</html>");
+    }
+
+    #[test]
+    fn headers_past_the_cap_that_name_a_product_still_count() {
+        let mut input = String::from("HTTP/1.1 502 Bad Gateway\r\n");
+        for i in 0..1000 {
+            input.push_str(&format!("X-Filler-{i}: {i}\r\n"));
+        }
+        input.push_str("Server: nginx\r\nServer: other\r\nX-Late: no\r\n  folded\r\n\r\nbody");
+        let o = read(input.as_bytes()).expect("reads");
+        assert_eq!(o.status, Some(502));
+        // Bounded: the first 256, then one per name something reads.
+        assert_eq!(o.headers.len(), MAX_HEADERS + 1);
+        assert_eq!(
+            o.headers.last(),
+            Some(&("server".to_string(), "nginx".to_string()))
+        );
+        assert_eq!(&*o.body, b"body");
+        assert!(
+            o.notes.iter().any(|n| n.contains("1003 headers")),
+            "{:?}",
+            o.notes
+        );
+    }
+
+    #[test]
+    fn any_amount_of_curl_chatter_before_the_status() {
+        let mut input = String::new();
+        for i in 0..5000 {
+            input.push_str(&format!("*   Trying 192.0.2.{}:80...\n", i % 250));
+        }
+        input.push_str("< HTTP/1.1 503 Service Unavailable\n< server: x\n<\nbody\n");
+        let o = read(input.as_bytes()).expect("reads");
+        assert_eq!((o.form, o.status), (InputForm::Http, Some(503)));
+        assert!(o.notes.is_empty(), "{:?}", o.notes);
     }
 
     #[test]
