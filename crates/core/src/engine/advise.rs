@@ -40,7 +40,9 @@ pub fn context<'a>(o: &'a Observation<'_>, f: &'a Findings) -> Context<'a> {
     };
     let source = &f.choice.source;
     Context {
-        status: f.status.code,
+        // An error page sent with a 2xx (PHP's fatal error in a 200, a WAF's challenge in a
+        // 202): the status says nothing about what failed, so the advice goes by the page.
+        status: f.status.code.filter(|&c| c >= 400 || !f.status.is_error),
         source_id: &source.id,
         source_name: &source.name,
         category: source.category,

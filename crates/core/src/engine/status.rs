@@ -51,10 +51,16 @@ pub fn status(o: &Observation<'_>, scan: &Scan, scores: &Scores) -> Status {
             None => (None, None),
         },
     };
+    // A product's own error page sent with a 2xx: PHP's fatal error printed into a 200, a
+    // WAF's challenge (202) or block page (200). Only the author's own markup counts.
+    let error_page_as_success =
+        o.status.is_some_and(|s| (200..300).contains(&s)) && own_error_markup(scan, scores);
     let is_error = code.is_some_and(|s| s >= 400)
         || net_error.is_some()
+        || error_page_as_success
         || (code.is_none() && reads_as_error(&scan.page));
-    let sent_success = o.status.is_some_and(|s| s < 400) && net_error.is_none();
+    let sent_success =
+        o.status.is_some_and(|s| s < 400) && net_error.is_none() && !error_page_as_success;
     Status {
         code,
         inferred,
@@ -63,6 +69,32 @@ pub fn status(o: &Observation<'_>, scan: &Scan, scores: &Scores) -> Status {
         is_error,
         sent_success,
     }
+}
+
+/// Weight from which a signal is a string only its product writes (docs/rules.md).
+const OWN_MARKUP_WEIGHT: u8 = 80;
+
+/// True when the author's page carries, in its markup (raw body or title, not the visible
+/// text an article could quote), a signal only that product writes and that says something
+/// went wrong: it names a fact or implies an error status, or it is a site framework's
+/// (whose rule files describe only their error pages: PHP's bold `Fatal error` line). A
+/// product's own error page, whatever status it was sent with; a web server's markup that
+/// also appears on ordinary pages (Apache's `<address>` footer on a directory listing)
+/// does not count.
+fn own_error_markup(scan: &Scan, scores: &Scores) -> bool {
+    let Some(author) = scores.author else {
+        return false;
+    };
+    let framework = RULES
+        .get(author)
+        .is_some_and(|r| r.category == Category::Site);
+    scan.hits.iter().any(|h| {
+        h.rule == author
+            && h.region == Region::Body
+            && matches!(h.signal.place, Place::Body | Place::Title)
+            && h.signal.weight >= OWN_MARKUP_WEIGHT
+            && (framework || h.signal.fact.is_some() || h.signal.status.is_some_and(|s| s >= 400))
+    })
 }
 
 /// The network error: observed, or on a browser's own page (the author is a browser): a
