@@ -653,13 +653,11 @@ fn build(status_line: &[u8], header_lines: &[Vec<u8>], body: Vec<u8>) -> Option<
             .and_then(|(_, v)| v.parse::<usize>().ok());
         // A line end after the body (the end of a `curl -v` body line, or of the file) is not
         // part of it.
-        if let Some(length) = declared {
-            if body
-                .get(length..)
+        if let Some(length) = declared.filter(|&length| {
+            body.get(length..)
                 .is_some_and(|extra| !extra.is_empty() && extra.iter().all(|b| b"\r\n".contains(b)))
-            {
-                body.truncate(length);
-            }
+        }) {
+            body.truncate(length);
         }
         for (name, value) in &mut headers {
             if name.eq_ignore_ascii_case("content-length") && value.parse() != Ok(body.len()) {
