@@ -35,6 +35,9 @@ pub struct Context<'a> {
     pub retry_after_date: Option<&'a str>,
     /// True when the input was log lines rather than a page or a response.
     pub from_log: bool,
+    /// True when the input reads as writing about errors (an article, a guide, a thread)
+    /// rather than as an error page.
+    pub article: bool,
 }
 
 impl Situation {
@@ -490,6 +493,7 @@ fn explain_situation(ctx: &Context<'_>, s: Situation) -> String {
                 "This is a normal {} answer, not an error page, so no hop failed",
                 status_label(ctx)
             ),
+            _ if ctx.article => "This reads like an article, a guide or a discussion about errors rather than an error page: the error pages and log lines it mentions are quoted, not happening here, so no hop failed".to_string(),
             _ => "This does not look like an error page, so no hop failed".to_string(),
         },
         Net(k) => explain_net(ctx, k),
@@ -761,6 +765,9 @@ pub fn summary(ctx: &Context<'_>) -> String {
         return match ctx.status {
             Some(st) if st < 400 => {
                 format!("Not an error page: a normal {} answer.", status_label(ctx))
+            }
+            _ if ctx.article => {
+                "Not an error page: it looks like an article about errors.".to_string()
             }
             _ => "Not an error page.".to_string(),
         };
@@ -2284,6 +2291,7 @@ mod tests {
             retry_after_seconds: None,
             retry_after_date: None,
             from_log: false,
+            article: false,
         };
         f(&ctx)
     }
@@ -2642,6 +2650,7 @@ mod tests {
                 retry_after_seconds: secs,
                 retry_after_date: date,
                 from_log: false,
+                article: false,
             };
             retry(&ctx)
         };
@@ -2695,6 +2704,7 @@ mod tests {
             retry_after_seconds: None,
             retry_after_date: None,
             from_log: false,
+            article: false,
         };
         let e = explain(&ctx);
         assert!(

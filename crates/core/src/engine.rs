@@ -5,12 +5,16 @@
 //! 1. [`scan`]: visible text and title (a window of large bodies), one matcher pass per
 //!    region -> [`Scan`] (hits, page text, form, log line numbers).
 //! 2. [`score`]: hits -> [`Scores`] per rule, the signature author, the header-named product.
-//! 3. [`status`]: the HTTP status (sent or read off the page) and the browser network error
+//! 3. [`prose`]: does pasted text read as writing about errors (an article, a guide, a
+//!    thread) rather than an error page, and does a post quote one product's page ->
+//!    [`Prose`].
+//! 4. [`status`]: the HTTP status (sent or read off the page) and the browser network error
 //!    -> [`Status`]; whether the input reports a failure at all.
-//! 4. [`source`]: who wrote it and who relayed it -> [`Choice`] (source, via).
-//! 5. [`hop`]: the source's facts -> the failing [`Hop`].
-//! 6. ids ([`crate::ids`]) and [`evidence`]: what to quote and why the answer is what it is.
-//! 7. [`advise`]: one [`advice::Context`](crate::advice::Context) built from the findings,
+//! 5. [`source`]: who wrote it and who relayed it, and how sure the evidence makes us ->
+//!    [`Choice`] (source with its confidence, via).
+//! 6. [`hop`]: the source's facts -> the failing [`Hop`].
+//! 7. ids ([`crate::ids`]) and [`evidence`]: what to quote and why the answer is what it is.
+//! 8. [`advise`]: one [`advice::Context`](crate::advice::Context) built from the findings,
 //!    handed to `advice.rs` -> sentences, retry and fixes; then the [`Diagnosis`].
 
 // Hostile input is the normal case: no indexing that could panic.
@@ -19,6 +23,7 @@
 mod advise;
 mod evidence;
 mod hop;
+mod prose;
 mod scan;
 mod score;
 mod source;
@@ -30,6 +35,7 @@ use crate::input::Observation;
 use crate::model::{Diagnosis, Evidence, FailingHop, FoundId, Hop, InputForm};
 use crate::rules::{Fact, RULES};
 use advise::Advice;
+use prose::Prose;
 use scan::Scan;
 use source::Choice;
 use status::Status;
@@ -40,8 +46,22 @@ pub(crate) use source::source_of;
 pub fn diagnose(o: &Observation<'_>) -> Diagnosis {
     let scan = scan::scan(o);
     let scores = score::score(&scan.hits, o.status.is_some());
-    let status = status::status(o, &scan, &scores);
-    let choice = source::choose(o, &scan, &scores, &status);
+    let prose = prose::read(o, &scan, &scores);
+    // A page quoted HTML-escaped in a post: its signals join the rest, scored again.
+    let (scan, scores) = if prose.quoted_hits.is_empty() {
+        (scan, scores)
+    } else {
+        let mut scan = scan;
+        scan.hits.extend(prose.quoted_hits.iter().cloned());
+        let scores = score::score(&scan.hits, o.status.is_some());
+        (scan, scores)
+    };
+    let status = if prose.is_article() {
+        status::unreported(o)
+    } else {
+        status::status(o, &scan, &scores)
+    };
+    let choice = source::choose(o, &scan, &scores, &status, &prose);
     let facts = hop::facts(&scan.hits, choice.rule);
     let signal_hop = hop::signal_hop(&scan.hits, choice.rule);
     let hop = hop::failing_hop(&choice, &status, &facts, signal_hop);
@@ -49,6 +69,7 @@ pub fn diagnose(o: &Observation<'_>) -> Diagnosis {
     let evidence = evidence::collect(o, &scan, &status, &choice);
     let found = Findings {
         scan,
+        prose,
         status,
         choice,
         facts,
@@ -63,6 +84,7 @@ pub fn diagnose(o: &Observation<'_>) -> Diagnosis {
 /// Everything the stages found, before advice.
 struct Findings {
     scan: Scan,
+    prose: Prose,
     status: Status,
     choice: Choice,
     facts: Vec<Fact>,
@@ -72,9 +94,14 @@ struct Findings {
 }
 
 impl Findings {
-    /// The input form as diagnosed (text recognised as log lines is `Log`).
+    /// The input form as diagnosed (text recognised as log lines is `Log`, unless it reads
+    /// as an article that quotes a log line).
     fn form(&self) -> InputForm {
-        self.scan.form
+        if self.prose.is_article() && self.scan.form == InputForm::Log {
+            InputForm::Text
+        } else {
+            self.scan.form
+        }
     }
 
     fn into_diagnosis(self, o: &Observation<'_>, advice: Advice) -> Diagnosis {
@@ -84,11 +111,12 @@ impl Findings {
                 .and_then(crate::status::info)
                 .map(|i| i.reason.to_string())
         });
+        let input_form = self.form();
         let mut notes = o.notes.clone();
         notes.extend(self.scan.note);
         notes.extend(self.choice.note);
         Diagnosis {
-            input_form: self.scan.form,
+            input_form,
             status,
             status_text,
             status_inferred: self.status.inferred.is_some(),

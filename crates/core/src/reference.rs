@@ -37,6 +37,7 @@ pub fn typical(source_id: &str, status: Option<u16>, net_error: Option<&str>) ->
         retry_after_seconds: None,
         retry_after_date: None,
         from_log: false,
+        article: false,
     };
     let retry: Retry = advice::retry(&ctx);
     Some(Diagnosis {

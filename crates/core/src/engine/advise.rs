@@ -70,6 +70,7 @@ pub fn context<'a>(o: &'a Observation<'_>, f: &'a Findings) -> Context<'a> {
         retry_after_seconds,
         retry_after_date,
         from_log: f.form() == InputForm::Log,
+        article: f.prose.is_article(),
     }
 }
 
@@ -146,6 +147,7 @@ mod tests {
                 lines: LogLines::new(b"", &[]),
                 note: None,
             },
+            prose: crate::engine::prose::Prose::default(),
             status: Status {
                 code: Some(503),
                 inferred: None,

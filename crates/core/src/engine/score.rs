@@ -8,6 +8,9 @@ use crate::rules::{Place, RULES, Rule};
 /// Authorship score at which a product is said to have written the page.
 pub(super) const AUTHOR_THRESHOLD: f32 = 0.5;
 
+/// Weight from which a signal is a string only its product writes (docs/rules.md).
+const DISTINCTIVE: u8 = 80;
+
 #[derive(Debug, Default, Clone, Copy, PartialEq)]
 pub struct Score {
     /// From body, text, title and log signals: the product wrote what was pasted.
@@ -51,8 +54,14 @@ pub fn score(hits: &[Found], sent_status: bool) -> Scores {
             .get(i)
             .is_some_and(|r| r.category == Category::Browser)
     };
+    // A whole text that is only a generic phrase (`Bad Gateway`) is a product's reply only
+    // when a server sent it as its body; pasted alone, it is words anyone writes.
+    let counts = |h: &&Found| {
+        !(sent_status && is_browser(h.rule))
+            && (sent_status || h.signal.place != Place::WholeText || h.signal.weight >= DISTINCTIVE)
+    };
     let mut per_rule = vec![Score::default(); RULES.len()];
-    for h in hits.iter().filter(|h| !(sent_status && is_browser(h.rule))) {
+    for h in hits.iter().filter(counts) {
         let Some(sc) = per_rule.get_mut(h.rule) else {
             continue;
         };

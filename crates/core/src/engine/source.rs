@@ -1,11 +1,12 @@
 //! Stage 4, source and via: who wrote what was pasted, and which other products relayed it.
 
+use super::prose::Prose;
 use super::scan::Scan;
 use super::score::{Score, Scores};
 use super::status::Status;
 use crate::input::Observation;
 use crate::model::{Category, InputForm, Source, Via};
-use crate::rules::{RULES, Rule};
+use crate::rules::{Place, RULES, Rule};
 
 /// Header score at which a product is said to be on the path.
 const VIA_THRESHOLD: f32 = 0.3;
@@ -23,9 +24,21 @@ pub struct Choice {
     pub note: Option<String>,
 }
 
-pub fn choose(o: &Observation<'_>, scan: &Scan, scores: &Scores, status: &Status) -> Choice {
+pub fn choose(
+    o: &Observation<'_>,
+    scan: &Scan,
+    scores: &Scores,
+    status: &Status,
+    prose: &Prose,
+) -> Choice {
     let has_page = !scan.page.text.trim().is_empty();
-    let (rule, source, note) = pick_source(o, has_page, scores, status);
+    let (rule, source, note) = if prose.is_article() {
+        article(prose)
+    } else if let Some(i) = prose.quoted() {
+        quoted(i, scan, scores)
+    } else {
+        pick_source(o, has_page, scan, scores, status)
+    };
     let via_rules = pick_via(&scores.per_rule, rule);
     let via = via_rules
         .iter()
@@ -45,25 +58,34 @@ pub fn choose(o: &Observation<'_>, scan: &Scan, scores: &Scores, status: &Status
     }
 }
 
+type Picked = (Option<usize>, Source, Option<String>);
+
 /// The source, in order of preference: nobody for a success sent as such; the signature
 /// author; for a network error with no page, the browser; with no page, the product its
 /// headers name; for an error, the site itself; else nobody.
 fn pick_source(
     o: &Observation<'_>,
     has_page: bool,
+    scan: &Scan,
     scores: &Scores,
     status: &Status,
-) -> (Option<usize>, Source, Option<String>) {
+) -> Picked {
     let with_rule = |i: Option<usize>| i.and_then(|i| Some((i, RULES.get(i)?)));
     let position = |id: &str| RULES.iter().position(|r| r.id == id);
     if status.sent_success {
-        (position("none"), none_source(status.code), None)
+        (position("none"), none_source(NONE_SENT), None)
     } else if let Some((i, r)) = with_rule(scores.author) {
-        (Some(i), source_of(r, scores.get(i).author), None)
+        let sent = o.status.is_some();
+        (
+            Some(i),
+            source_of(r, author_confidence(scan, scores, i, sent)),
+            None,
+        )
     } else if matches!(o.form, InputForm::Observation | InputForm::Har)
         && !has_page
         && status.net_error.is_some()
     {
+        // The browser reported the failure itself.
         let browser = crate::rules::browser_for(o.browser.as_deref(), status.net_error.as_deref());
         match with_rule(browser.and_then(|b| position(b.id))) {
             Some((i, r)) => (Some(i), source_of(r, 0.95), None),
@@ -71,24 +93,165 @@ fn pick_source(
         }
     } else if o.status.is_none() && o.net_error.is_none() && status.net_info.is_some() {
         // A browser's code quoted in text no product wrote (DevTools' console, a sentence):
-        // the browser whose spelling it is, less sure than its own page.
+        // the browser whose spelling it is, less sure than its own page, and less still when
+        // the code sits in a longer text.
         let browser = crate::rules::browser_for(o.browser.as_deref(), status.net_error.as_deref());
+        let words = scan.page.text.split_ascii_whitespace().count();
+        let conf = if words <= 12 { 0.7 } else { 0.55 };
         match with_rule(browser.and_then(|b| position(b.id))) {
-            Some((i, r)) => (Some(i), source_of(r, 0.7), None),
+            Some((i, r)) => (Some(i), source_of(r, conf), None),
             None => (None, custom(0.5), None),
         }
     } else if !has_page && let Some((i, r)) = with_rule(scores.header_named) {
         (Some(i), source_of(r, scores.get(i).header * 0.9), None)
     } else if status.is_error {
-        let conf = if has_page { 0.7 } else { 0.4 };
         let note = (!has_page).then(|| {
             "The response has no page and no header names the product that sent it; it is treated as the site's own answer."
                 .to_string()
         });
+        let conf = custom_confidence(o, has_page, scan, scores, status);
         (position("custom"), custom(conf), note)
     } else {
-        (position("none"), none_source(status.code), None)
+        (position("none"), none_source(NONE_UNSENT), None)
     }
+}
+
+/// Weight from which a signal is a string only its product writes (docs/rules.md).
+const DISTINCTIVE: u8 = 80;
+
+/// Sure that a success or redirect sent as such is nobody's error page.
+const NONE_SENT: f32 = 0.9;
+/// Text with no status and no words of an error: probably nothing failed.
+const NONE_UNSENT: f32 = 0.6;
+
+/// How sure the evidence makes us that rule `i` wrote the page: its signals combined as
+/// independent evidence (its own headers strengthening them, see `score`), then
+/// - a single signal with no header of the product's to agree stays below the top band: one
+///   fingerprint can be quoted, copied or shared by a look-alike;
+/// - another product's distinctive signature (weight 80 and up) in the same input is a
+///   conflict and costs up to half in proportion to its strength; its generic phrases, which
+///   pages and logs of several products share, cost up to 15%; three or more products with
+///   distinctive signatures in one input reads like a text about them, not a page one wrote;
+/// - text with no response around it (pasted, saved) may be quoting the page.
+fn author_confidence(scan: &Scan, scores: &Scores, i: usize, sent: bool) -> f32 {
+    let own = scores.get(i);
+    let mut c = own.author;
+    let signals = scan
+        .hits
+        .iter()
+        .filter(|h| h.rule == i && h.signal.place != Place::Header)
+        .count();
+    if signals <= 1 && own.header == 0.0 {
+        c *= 0.9;
+    }
+    // Rivals: the other products' signatures, distinctive strings (weight 80 and up) apart
+    // from generic phrases that several products' pages or logs share.
+    let mut strong = vec![0.0f32; RULES.len()];
+    let mut generic = vec![0.0f32; RULES.len()];
+    for h in scan.hits.iter().filter(|h| h.signal.place != Place::Header) {
+        let slot = if h.signal.weight >= DISTINCTIVE {
+            strong.get_mut(h.rule)
+        } else {
+            generic.get_mut(h.rule)
+        };
+        if let Some(v) = slot {
+            *v = 1.0 - (1.0 - *v) * (1.0 - f32::from(h.signal.weight) / 100.0);
+        }
+    }
+    let others = |v: &[f32]| {
+        v.iter()
+            .enumerate()
+            .filter(|&(j, _)| j != i)
+            .map(|(_, x)| *x)
+            .fold(0.0, f32::max)
+    };
+    c *= (1.0 - 0.5 * others(&strong)) * (1.0 - 0.15 * others(&generic));
+    let signed = strong.iter().filter(|&&x| x > 0.0).count();
+    if signed >= 3 {
+        c *= 0.8;
+    }
+    if !sent {
+        c *= 0.95;
+    }
+    c
+}
+
+/// How sure we are that an error no product's signature explains is the site's own: an
+/// error status sent is strong evidence of an error, a status read off the page weaker, an
+/// error word alone weak; a page of the site's own words supports it, no page at all leaves
+/// open who sent it; a product's partial signature (below the threshold) or a header naming
+/// a product that could have written it are doubts.
+fn custom_confidence(
+    o: &Observation<'_>,
+    has_page: bool,
+    scan: &Scan,
+    scores: &Scores,
+    status: &Status,
+) -> f32 {
+    let mut c: f32 = if o.status.is_some_and(|s| s >= 400) || o.net_error.is_some() {
+        0.6
+    } else if status.code.is_some() {
+        0.45
+    } else {
+        0.35
+    };
+    if has_page {
+        let words = scan.page.text.split_ascii_whitespace().take(20).count();
+        if words >= 20 {
+            c += 0.1;
+        }
+    } else {
+        c -= 0.15;
+    }
+    let near_miss = RULES
+        .iter()
+        .zip(&scores.per_rule)
+        .filter(|(r, _)| !matches!(r.id, "custom" | "none"))
+        .map(|(_, s)| s.author)
+        .fold(0.0, f32::max);
+    c *= 1.0 - near_miss;
+    if scores.header_named.is_some() {
+        c -= 0.05;
+    }
+    c.clamp(0.2, 0.8)
+}
+
+/// Writing about errors: nobody's error page. Surer the more the text shows it: the phrases
+/// of guides and threads, and several products named.
+fn article(prose: &Prose) -> Picked {
+    let phrases = (prose.guide.len() + prose.asking.len()).min(4) as f32;
+    let many = if prose.vendors >= 3 { 0.1 } else { 0.0 };
+    let conf = 0.6 + 0.05 * phrases + many;
+    let mut why = vec![format!("{} sentences", prose.sentences)];
+    if let Some(p) = prose.guide.first().or(prose.asking.first()) {
+        why.push(format!("phrases such as \"{p}\""));
+    }
+    if prose.vendors >= 2 {
+        why.push(format!("{} products named", prose.vendors));
+    }
+    let note = format!(
+        "This reads like an article or a discussion about errors ({}), not like an error page: what it quotes was not diagnosed.",
+        why.join(", ")
+    );
+    (
+        RULES.iter().position(|r| r.id == "none"),
+        none_source(conf),
+        Some(note),
+    )
+}
+
+/// A post asking for help that quotes one product's page: that page, less sure than the
+/// page itself (the quote may be trimmed or from another day).
+fn quoted(i: usize, scan: &Scan, scores: &Scores) -> Picked {
+    let Some(r) = RULES.get(i) else {
+        return (None, custom(0.3), None);
+    };
+    let conf = (author_confidence(scan, scores, i, false) * 0.7).min(0.7);
+    let note = format!(
+        "This reads like a question or a forum post; the {} error page it quotes is what was diagnosed, so the answer is less certain than for the page itself.",
+        r.name
+    );
+    (Some(i), source_of(r, conf), Some(note))
 }
 
 /// Who else was on the path: every product (not the source, not a browser) whose headers
@@ -134,8 +297,7 @@ fn custom(confidence: f32) -> Source {
     }
 }
 
-fn none_source(status: Option<u16>) -> Source {
-    let conf = if status.is_some() { 0.9 } else { 0.6 };
+fn none_source(conf: f32) -> Source {
     match crate::rules::rule("none") {
         Some(r) => source_of(r, conf),
         None => Source {
@@ -163,7 +325,10 @@ fn category_rank(c: Category) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::testing::{idx, obs};
+    use crate::engine::scan::{Found, LogLines};
+    use crate::engine::testing::{found, idx, obs, sig};
+    use crate::matcher::Region;
+    use crate::text::PageText;
 
     fn scores(set: &[(&str, Score)], author: Option<&str>, header_named: Option<&str>) -> Scores {
         let mut per_rule = vec![Score::default(); RULES.len()];
@@ -194,13 +359,27 @@ mod tests {
         Score { author, header }
     }
 
+    fn scan_of(hits: Vec<Found>, text: &str) -> Scan {
+        Scan {
+            hits,
+            page: PageText {
+                text: text.to_string(),
+                ..Default::default()
+            },
+            form: InputForm::Text,
+            lines: LogLines::new(b"", &[]),
+            note: None,
+        }
+    }
+
     fn pick(
         o: &Observation<'_>,
         has_page: bool,
         sc: &Scores,
         st: &Status,
     ) -> (Option<&'static str>, String, f64, bool) {
-        let (rule, source, note) = pick_source(o, has_page, sc, st);
+        let scan = scan_of(Vec::new(), if has_page { "a page" } else { "" });
+        let (rule, source, note) = pick_source(o, has_page, &scan, sc, st);
         (
             rule.and_then(|i| RULES.get(i)).map(|r| r.id),
             source.id,
@@ -254,10 +433,11 @@ mod tests {
             pick(&o, false, &sc, &st),
             (Some("cloudflare"), "cloudflare".into(), 0.72, false)
         );
-        // A page no signature claims is the site's own.
+        // A page no signature claims is the site's own (a header naming a product that
+        // could have written it is a doubt).
         assert_eq!(
             pick(&o, true, &sc, &st),
-            (Some("custom"), "custom".into(), 0.7, false)
+            (Some("custom"), "custom".into(), 0.55, false)
         );
     }
 
@@ -267,7 +447,7 @@ mod tests {
         let o = obs(InputForm::Http, Some(500), &[], b"");
         assert_eq!(
             pick(&o, false, &sc, &status(Some(500), true, false)),
-            (Some("custom"), "custom".into(), 0.4, true)
+            (Some("custom"), "custom".into(), 0.45, true)
         );
         let text = obs(InputForm::Text, None, &[], b"");
         assert_eq!(
@@ -319,6 +499,151 @@ mod tests {
         assert_eq!(id(None, Some("ERR_NAME_NOT_RESOLVED")), Some("chrome"));
         // Nothing to go by: the default browser.
         assert_eq!(id(Some("Safari"), Some("Unknown")), Some("chrome"));
+    }
+
+    /// Scores as the score stage computes them from `hits`.
+    fn scored(hits: &[Found], sent: bool) -> Scores {
+        crate::engine::score::score(hits, sent)
+    }
+
+    #[test]
+    fn one_fingerprint_alone_stays_below_the_top_band() {
+        let strong = sig(Place::Body, 99);
+        let one = [found("nginx", strong, 0, Region::Body)];
+        let c = author_confidence(
+            &scan_of(one.to_vec(), ""),
+            &scored(&one, true),
+            idx("nginx"),
+            true,
+        );
+        assert!((c - 0.891).abs() < 1e-3, "{c}");
+        // Corroborated by a second signal: no discount.
+        let two = [
+            found("nginx", strong, 0, Region::Body),
+            found("nginx", sig(Place::Text, 60), 1, Region::Text),
+        ];
+        let c = author_confidence(
+            &scan_of(two.to_vec(), ""),
+            &scored(&two, true),
+            idx("nginx"),
+            true,
+        );
+        assert!(c > 0.99, "{c}");
+        // Pasted without its response: a little less.
+        let c = author_confidence(
+            &scan_of(two.to_vec(), ""),
+            &scored(&two, false),
+            idx("nginx"),
+            false,
+        );
+        assert!((c - 0.95 * 0.996).abs() < 1e-3, "{c}");
+    }
+
+    #[test]
+    fn a_rival_signature_is_a_conflict_and_generic_phrases_a_small_doubt() {
+        let nginx = [
+            found("nginx", sig(Place::Body, 95), 0, Region::Body),
+            found("nginx", sig(Place::Text, 90), 1, Region::Text),
+        ];
+        let alone = author_confidence(
+            &scan_of(nginx.to_vec(), ""),
+            &scored(&nginx, true),
+            idx("nginx"),
+            true,
+        );
+        let with = |rival: Found| {
+            let mut hits = nginx.to_vec();
+            hits.push(rival);
+            author_confidence(
+                &scan_of(hits.clone(), ""),
+                &scored(&hits, true),
+                idx("nginx"),
+                true,
+            )
+        };
+        let distinctive = with(found("apache", sig(Place::Body, 90), 2, Region::Body));
+        let generic = with(found("apache", sig(Place::Body, 60), 2, Region::Body));
+        assert!((distinctive - alone * 0.55).abs() < 1e-3, "{distinctive}");
+        assert!((generic - alone * 0.91).abs() < 1e-3, "{generic}");
+        // Three products signing one input: a text about them.
+        let mut three = nginx.to_vec();
+        three.push(found("apache", sig(Place::Body, 90), 2, Region::Body));
+        three.push(found("cloudflare", sig(Place::Body, 90), 3, Region::Body));
+        let c = author_confidence(
+            &scan_of(three.clone(), ""),
+            &scored(&three, true),
+            idx("nginx"),
+            true,
+        );
+        assert!((c - alone * 0.55 * 0.8).abs() < 1e-3, "{c}");
+    }
+
+    #[test]
+    fn the_site_s_own_page_is_as_sure_as_its_evidence() {
+        let words = "word ".repeat(30);
+        let st = |code| status(Some(code), true, false);
+        let conf = |o: &Observation<'_>, scan: &Scan, sc: &Scores, s: &Status| {
+            let has_page = !scan.page.text.trim().is_empty();
+            (custom_confidence(o, has_page, scan, sc, s) * 100.0).round() / 100.0
+        };
+        let none = scores(&[], None, None);
+        let sent = obs(InputForm::Http, Some(500), &[], b"");
+        let pasted = obs(InputForm::Text, None, &[], b"");
+        // A sent error with a page of the site's own words.
+        assert_eq!(conf(&sent, &scan_of(vec![], &words), &none, &st(500)), 0.7);
+        // A short page; no page at all.
+        assert_eq!(conf(&sent, &scan_of(vec![], "Oops"), &none, &st(500)), 0.6);
+        assert_eq!(conf(&sent, &scan_of(vec![], ""), &none, &st(500)), 0.45);
+        // A status read off the page; error words alone.
+        assert_eq!(
+            conf(&pasted, &scan_of(vec![], "Oops"), &none, &st(502)),
+            0.45
+        );
+        assert_eq!(
+            conf(
+                &pasted,
+                &scan_of(vec![], "it failed"),
+                &none,
+                &status(None, true, false)
+            ),
+            0.35
+        );
+        // A product's partial signature: maybe its page.
+        let near = scores(&[("nginx", score(0.4, 0.0))], None, None);
+        assert_eq!(conf(&sent, &scan_of(vec![], &words), &near, &st(500)), 0.42);
+    }
+
+    #[test]
+    fn an_article_is_nobody_s_error_page_and_a_quoted_page_is_less_sure() {
+        let prose = Prose {
+            words: 900,
+            sentences: 40,
+            guide: vec!["how to fix", "table of contents", "conclusion"],
+            asking: vec![],
+            vendors: 4,
+            reading: super::super::prose::Reading::Article,
+            quoted_hits: vec![],
+        };
+        let (rule, source, note) = article(&prose);
+        assert_eq!(rule, Some(idx("none")));
+        assert_eq!((source.id.as_str(), source.confidence), ("none", 0.85));
+        assert!(note.is_some_and(|n| n.contains("article") && n.contains("\"how to fix\"")));
+        let hits = [
+            found("nginx", sig(Place::Body, 95), 0, Region::Body),
+            found("nginx", sig(Place::Text, 90), 1, Region::Text),
+        ];
+        let (rule, source, note) = quoted(
+            idx("nginx"),
+            &scan_of(hits.to_vec(), ""),
+            &scored(&hits, false),
+        );
+        assert_eq!(rule, Some(idx("nginx")));
+        assert!(
+            source.confidence <= 0.7 && source.confidence >= 0.6,
+            "{}",
+            source.confidence
+        );
+        assert!(note.is_some_and(|n| n.contains("quotes")));
     }
 
     #[test]

@@ -97,6 +97,20 @@ fn own_error_markup(scan: &Scan, scores: &Scores) -> bool {
     })
 }
 
+/// The status of text that reads as writing about errors (the prose stage): what it quotes
+/// is not a status, and it reports no failure of its own.
+pub fn unreported(o: &Observation<'_>) -> Status {
+    let net_info = o.net_error.as_deref().and_then(crate::neterror::info);
+    Status {
+        code: o.status,
+        inferred: None,
+        net_error: o.net_error.clone(),
+        net_info,
+        is_error: o.status.is_some_and(|s| s >= 400) || o.net_error.is_some(),
+        sent_success: o.status.is_some_and(|s| s < 400) && o.net_error.is_none(),
+    }
+}
+
 /// The network error: observed, or on a browser's own page (the author is a browser): a
 /// code written on it, else one the browser's signals name.
 fn net_error(observed: Option<&str>, scan: &Scan, author: Option<usize>) -> Option<String> {
