@@ -143,6 +143,9 @@ fn signals_of(ev: &culprit_core::Evidence) -> Vec<(usize, usize)> {
             | (Location::Log { .. }, Place::Log)
             | (Location::Body { .. }, Place::Body)
             | (Location::Text { .. }, Place::Text | Place::WholeText) => same_text,
+            // A page quoted HTML-escaped in a saved post: its body signals are found in the
+            // decoded quote, which is visible text (engine/prose.rs).
+            (Location::Text { .. }, Place::Body) => same_text,
             _ => false,
         };
         if fits {
