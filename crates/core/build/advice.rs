@@ -129,6 +129,7 @@ pub const FIXES: &[&str] = &[
     "check-connection",
     "check-proxy-settings",
     "sign-in",
+    "ask-network-admin",
     // For site owners.
     "check-upstream-running",
     "read-error-log",
@@ -215,6 +216,10 @@ pub struct AdviceFile {
     like: Option<String>,
     #[serde(default)]
     kind: Option<String>,
+    /// A security filter: `waf` (a web application firewall in front of the site) or
+    /// `gateway` (a secure web gateway or firewall on the visitor's own network).
+    #[serde(default)]
+    security: Option<String>,
     #[serde(default)]
     backend: Option<String>,
     #[serde(default)]
@@ -441,9 +446,17 @@ pub fn write_statics(out: &mut String, files: &BTreeMap<String, (String, AdviceF
                 );
             }
         }
+        let security = match a.security.as_deref() {
+            None => "None",
+            Some("waf") => "Some(Security::Waf)",
+            Some("gateway") => "Some(Security::Gateway)",
+            Some(other) => panic!(
+                "{file}: unknown `security = {other:?}`; allowed: \"waf\" (a firewall in front of the site), \"gateway\" (a filter on the visitor's network)"
+            ),
+        };
         writeln!(
             out,
-            "pub static {}: ProductAdvice = ProductAdvice {{\n    kind: {},\n    backend: {},\n    backend_short: {},\n    timeout_limit: {},\n    id_label: {},\n    directive: {},\n    directive_php: {},",
+            "pub static {}: ProductAdvice = ProductAdvice {{\n    security: {security},\n    kind: {},\n    backend: {},\n    backend_short: {},\n    timeout_limit: {},\n    id_label: {},\n    directive: {},\n    directive_php: {},",
             static_name(id),
             opt_str(&a.kind),
             opt_str(&a.backend),
@@ -520,6 +533,7 @@ fn merge(own: &AdviceFile, base: &AdviceFile) -> AdviceFile {
     AdviceFile {
         like: None,
         kind: pick(&own.kind, &base.kind),
+        security: pick(&own.security, &base.security),
         backend: pick(&own.backend, &base.backend),
         backend_short: pick(&own.backend_short, &base.backend_short),
         timeout_limit: pick(&own.timeout_limit, &base.timeout_limit),

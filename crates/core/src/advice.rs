@@ -9,7 +9,7 @@
 use crate::model::{Category, Fix, Hop, Retry, RetryAdvice, Via};
 use crate::neterror::{self, NetKind};
 pub use crate::rules::Situation;
-use crate::rules::{Fact, FixId, FixText, Part, ProductAdvice, Slot, Text};
+use crate::rules::{Fact, FixId, FixText, Part, ProductAdvice, Security, Slot, Text};
 
 /// Everything advice may depend on.
 #[derive(Debug, Clone)]
@@ -146,6 +146,10 @@ pub fn situation(ctx: &Context<'_>) -> Situation {
     if let Some(s) = from_facts(ctx, status) {
         return s;
     }
+    // A security filter's own 403 is a block by one of its rules, whatever the page says.
+    if status == 403 && security(ctx).is_some() {
+        return Blocked;
+    }
     from_status(status)
 }
 
@@ -241,6 +245,18 @@ fn from_status(status: u16) -> Situation {
 /// The advice data of the product that wrote the page.
 fn product(ctx: &Context<'_>) -> Option<&'static ProductAdvice> {
     crate::rules::rule(ctx.source_id).map(|r| r.advice)
+}
+
+/// What kind of security filter the writer is, if it is one (`security` in its file). A
+/// product sold both ways (Fortinet's FortiGate on the visitor's network, FortiWeb in front
+/// of sites) is told by the hop its page failed at.
+fn security(ctx: &Context<'_>) -> Option<Security> {
+    let declared = product(ctx).and_then(|a| a.security)?;
+    Some(match ctx.hop {
+        Hop::Network => Security::Gateway,
+        Hop::Edge | Hop::Gateway | Hop::Origin => Security::Waf,
+        _ => declared,
+    })
 }
 
 /// The advice data of the products that only relayed the page.
@@ -340,9 +356,30 @@ fn upper_first(s: &str) -> String {
 /// "nginx, the gateway in front of the site," (with the comma closing the apposition).
 fn who(ctx: &Context<'_>, s: Situation) -> String {
     let n = ctx.source_name;
-    let kind = |usual: &'static str| product(ctx).and_then(|a| a.kind).unwrap_or(usual);
+    let kind = |usual: &'static str| {
+        product(ctx)
+            .and_then(|a| a.kind)
+            .unwrap_or(match security(ctx) {
+                Some(Security::Waf) => "web application firewall",
+                Some(Security::Gateway) => "secure web gateway",
+                None => usual,
+            })
+    };
     match ctx.category {
         _ if ctx.is_site() => "the site's own application".to_string(),
+        _ if security(ctx) == Some(Security::Gateway) => {
+            format!(
+                "{n}, the {} on your own network,",
+                kind("secure web gateway")
+            )
+        }
+        // A firewall sold for both sides (Fortinet) that blocked on the site's side.
+        Category::Proxy if security(ctx) == Some(Security::Waf) => {
+            format!(
+                "{n}, the {} in front of the site,",
+                kind("web application firewall")
+            )
+        }
         Category::Cdn => format!("{n}, the {} in front of the site,", kind("CDN")),
         Category::Platform => format!("{n}, the platform hosting the site,"),
         Category::LoadBalancer => {
@@ -530,8 +567,14 @@ fn explain_situation(ctx: &Context<'_>, s: Situation) -> String {
         Forbidden => format!(
             "{w} refused to serve this page: you lack permission for it, or a rule on the server forbids access from your address or to this path"
         ),
-        Blocked => match ctx.status {
-            Some(444) => format!("{w} dropped the connection without answering, which it does when a rule decides a request is unwanted (bots, unknown host names)"),
+        Blocked => match (ctx.status, security(ctx)) {
+            (Some(444), _) => format!("{w} dropped the connection without answering, which it does when a rule decides a request is unwanted (bots, unknown host names)"),
+            (_, Some(Security::Gateway)) => format!(
+                "{w} blocked this page on purpose: your organisation's web filtering policy (a blocked category, a threat or a policy rule) matched it, so the request never left your network and the site itself is not at fault"
+            ),
+            (_, Some(Security::Waf)) => format!(
+                "{w} blocked the request on purpose: the site's security filter judged it to be an attack or an unwanted bot (an attack signature, a bot check, an IP or country rule matched it), so it never reached the site"
+            ),
             _ => format!(
                 "{w} blocked the request on purpose: a security rule (firewall, bot check, IP or country filter) matched it before it reached the site"
             ),
@@ -816,7 +859,13 @@ pub fn summary(ctx: &Context<'_>) -> String {
         Unauthorized => "sign-in is required".to_string(),
         ProxyAuth => "the proxy wants you to sign in".to_string(),
         Forbidden => "access to this page is refused".to_string(),
-        Blocked => "a security rule blocked the request".to_string(),
+        Blocked => match security(ctx) {
+            Some(Security::Gateway) => {
+                "your network's security filter blocked this page".to_string()
+            }
+            Some(Security::Waf) => "the site's security filter blocked the request".to_string(),
+            None => "a security rule blocked the request".to_string(),
+        },
         RateLimited => "too many requests, slow down".to_string(),
         ClientTimeout => "the request arrived too slowly".to_string(),
         SendAgain => "the request must be sent again".to_string(),
@@ -1247,6 +1296,11 @@ fn general_fix(ctx: &Context<'_>, s: Situation, id: FixId) -> Fix {
             FixId::CheckDownForEveryone,
             "Check whether it is down for everyone",
             "Ask someone elsewhere or use an \"is it down\" checker; if it is down for everyone, only the site's owner can fix it.",
+        ),
+        FixId::AskNetworkAdmin => fix(
+            FixId::AskNetworkAdmin,
+            "Ask your IT help desk",
+            "The block comes from the filter your organisation (employer, school, library) runs on its own network, not from the site: ask its IT help desk to review the decision, quoting the page's address, the time and any category or reference the block page shows. Another network may not filter the page, but your organisation's rules may forbid getting round its filter.",
         ),
         FixId::TellOwner => {
             let mut detail =
@@ -1781,6 +1835,7 @@ fn visitor_ids(ctx: &Context<'_>, s: Situation) -> Vec<FixId> {
             FixId::PrivateWindow,
             FixId::TellOwner,
         ],
+        Blocked if security(ctx) == Some(Security::Gateway) => vec![FixId::AskNetworkAdmin],
         Blocked => vec![
             FixId::SwitchNetwork,
             FixId::DisableExtensions,
@@ -1985,6 +2040,10 @@ fn general_owner_ids(ctx: &Context<'_>, s: Situation) -> Vec<FixId> {
             FixId::CheckWafRules,
             FixId::ReadErrorLog,
         ],
+        // The site's owner cannot change a filter on the visitor's network; its administrators can.
+        Blocked if security(ctx) == Some(Security::Gateway) => {
+            vec![FixId::CheckWafRules, FixId::AddException]
+        }
         Blocked => vec![
             FixId::CheckWafRules,
             FixId::AddException,
@@ -2680,6 +2739,71 @@ mod tests {
         assert_eq!(r.advice, RetryAdvice::Later);
         assert_eq!(r.at.as_deref(), Some("Wed, 21 Oct 2026 07:28:00 GMT"));
         assert!(r.from_header && r.explanation.contains("2026"));
+    }
+
+    /// A security filter's 403 is a block, told from the side it stands on: a firewall in front
+    /// of the site, or a gateway on the visitor's own network whose block only its IT can lift.
+    #[test]
+    fn security_filters_say_who_blocked_and_where() {
+        let on = |id: &'static str, hop: Hop, f: &dyn Fn(&Context<'_>)| {
+            let c = case(403, id, &[]);
+            let ctx = Context {
+                status: c.status,
+                source_id: c.id,
+                source_name: c.name,
+                category: c.category,
+                role: c.role,
+                hop,
+                facts: c.facts,
+                net_error: None,
+                via: &[],
+                has_ids: false,
+                retry_after_seconds: None,
+                retry_after_date: None,
+                from_log: false,
+            };
+            f(&ctx);
+        };
+        let ids = |v: Vec<Fix>| v.into_iter().map(|f| f.id).collect::<Vec<_>>();
+        on("barracuda", Hop::Edge, &|ctx| {
+            assert_eq!(situation(ctx), Situation::Blocked);
+            let e = explain(ctx);
+            assert!(
+                e.contains("in front of the site") && e.contains("security filter"),
+                "{e}"
+            );
+            assert!(ids(visitor_fixes(ctx)).contains(&"tell-owner".to_string()));
+        });
+        on("zscaler", Hop::Network, &|ctx| {
+            assert_eq!(situation(ctx), Situation::Blocked);
+            let e = explain(ctx);
+            assert!(
+                e.contains("on your own network") && e.contains("not at fault"),
+                "{e}"
+            );
+            assert!(summary(ctx).contains("your network's security filter"));
+            assert_eq!(ids(visitor_fixes(ctx)), ["ask-network-admin"]);
+            assert!(!ids(owner_fixes(ctx)).contains(&"read-error-log".to_string()));
+        });
+        // Sold for both sides: the failing hop says which one blocked.
+        on("fortinet", Hop::Edge, &|ctx| {
+            assert!(
+                explain(ctx).contains("in front of the site"),
+                "{}",
+                explain(ctx)
+            );
+        });
+        on("fortinet", Hop::Network, &|ctx| {
+            assert!(
+                explain(ctx).contains("on your own network"),
+                "{}",
+                explain(ctx)
+            );
+        });
+        // A web server's 403 is not a security filter's block.
+        on("nginx", Hop::Gateway, &|ctx| {
+            assert_eq!(situation(ctx), Situation::Forbidden);
+        });
     }
 
     #[test]

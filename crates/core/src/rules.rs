@@ -125,10 +125,21 @@ pub enum Part {
     Slot(Slot),
 }
 
+/// What kind of security filter a product is (`security` in its `[advice]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Security {
+    /// A web application firewall in front of the site, run for the site's owner.
+    Waf,
+    /// A secure web gateway or firewall on the visitor's own network, run by their organisation.
+    Gateway,
+}
+
 /// What a product file says about advice for that product. Every field is optional: the
 /// advice falls back to what is true of the product's category.
 #[derive(Debug)]
 pub struct ProductAdvice {
+    /// A security filter (WAF, secure web gateway): its blocks are told as such.
+    pub security: Option<Security>,
     /// What it is called in sentences ("API gateway"), when not its category's usual name.
     pub kind: Option<&'static str>,
     /// The server behind it, in full ("the app's web dynos").
