@@ -2761,6 +2761,7 @@ mod tests {
                 retry_after_seconds: None,
                 retry_after_date: None,
                 from_log: false,
+                article: false,
             };
             f(&ctx);
         };
