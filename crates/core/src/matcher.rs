@@ -75,14 +75,38 @@ fn each_match(bytes: &[u8], found: impl FnMut(usize, usize, usize)) {
 fn each_match(bytes: &[u8], found: impl FnMut(usize, usize, usize)) {
     static NFA: std::sync::OnceLock<crate::nfa::Nfa> = std::sync::OnceLock::new();
     NFA.get_or_init(|| {
-        let lower = literals_lower();
-        crate::nfa::Nfa::new(&lower.iter().map(Vec::as_slice).collect::<Vec<_>>())
+        let (blob, ends) = literals_lower_blob();
+        let mut start = 0;
+        let slices: Vec<&[u8]> = ends
+            .iter()
+            .map(|&end| {
+                let s = blob.get(start..end).unwrap_or_default();
+                start = end;
+                s
+            })
+            .collect();
+        crate::nfa::Nfa::new(&slices)
     })
     .for_each_match(bytes, found);
 }
 
+/// The literals in id order, lower-cased, from the first signal that uses each, in one
+/// buffer: the bytes, and where each literal ends.
+#[cfg(target_arch = "wasm32")]
+fn literals_lower_blob() -> (Vec<u8>, Vec<usize>) {
+    let mut blob = Vec::with_capacity(LITERAL_LEN.iter().map(|&l| usize::from(l)).sum());
+    let mut ends = Vec::with_capacity(LITERAL_LEN.len());
+    for p in 0..LITERAL_LEN.len() {
+        if let Some(s) = owners(p).first().and_then(|&r| signal_of(r)) {
+            blob.extend(s.pattern.bytes().map(|b| b.to_ascii_lowercase()));
+        }
+        ends.push(blob.len());
+    }
+    (blob, ends)
+}
+
 /// The literals in id order, lower-cased, from the first signal that uses each.
-#[cfg(any(target_arch = "wasm32", test))]
+#[cfg(test)]
 fn literals_lower() -> Vec<Vec<u8>> {
     (0..LITERAL_LEN.len())
         .map(|p| {
