@@ -424,87 +424,159 @@ fn dechunk(body: &[u8]) -> Option<Vec<u8>> {
 }
 
 // ---- JSON forms: HAR files and browser observations ----
+// Read with the small `json` module, not serde_json: see its header for why.
 
-#[derive(Deserialize)]
+use crate::json::Value;
+
 struct Har {
     log: HarLog,
 }
 
-#[derive(Deserialize)]
 struct HarLog {
-    #[serde(default)]
     entries: Vec<HarEntry>,
-    #[serde(default)]
     creator: Option<HarCreator>,
 }
 
-#[derive(Deserialize)]
 struct HarCreator {
-    #[serde(default)]
     name: String,
 }
 
-#[derive(Deserialize)]
 struct HarEntry {
-    #[serde(default)]
     request: HarRequest,
-    #[serde(default)]
     response: HarResponse,
-    #[serde(default, rename = "_resourceType")]
     resource_type: Option<String>,
 }
 
-#[derive(Deserialize, Default)]
 struct HarRequest {
-    #[serde(default)]
     url: String,
 }
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
 struct HarResponse {
-    #[serde(default)]
     status: i64,
-    #[serde(default)]
     status_text: String,
-    #[serde(default)]
     headers: Vec<HeaderPair>,
-    #[serde(default)]
     content: HarContent,
-    #[serde(default, rename = "_error")]
     error: Option<String>,
 }
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
 struct HarContent {
-    #[serde(default)]
     text: Option<String>,
-    #[serde(default)]
     encoding: Option<String>,
-    #[serde(default)]
     mime_type: Option<String>,
 }
 
-/// A browser observation pasted as JSON: strict, so that structured log lines (Caddy's
-/// JSON error log has `status` and `headers` too) are not mistaken for one.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PastedObservation {
-    #[serde(default)]
-    url: Option<String>,
-    #[serde(default)]
-    status: Option<u16>,
-    #[serde(default)]
-    status_text: Option<String>,
-    #[serde(default)]
-    headers: Vec<HeaderPair>,
-    #[serde(default)]
-    body: Option<String>,
-    #[serde(default)]
-    net_error: Option<String>,
-    #[serde(default)]
-    browser: Option<String>,
+/// A string member; absent, `null` or not a string reads as none.
+fn str_of(v: &Value, key: &str) -> Option<String> {
+    v.get(key).and_then(Value::as_str).map(str::to_string)
+}
+
+/// `[{"name": …, "value": …}, …]`; entries without both strings are skipped.
+fn headers_of(v: Option<&Value>) -> Vec<HeaderPair> {
+    v.and_then(Value::as_array)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|h| {
+            Some(HeaderPair {
+                name: str_of(h, "name")?,
+                value: str_of(h, "value")?,
+            })
+        })
+        .collect()
+}
+
+impl Har {
+    /// A HAR file's fields that matter here; `None` when it has no `log` object.
+    fn from_json(v: &Value) -> Option<Har> {
+        let log = v.get("log").filter(|l| l.as_object().is_some())?;
+        let entries = log
+            .get("entries")
+            .and_then(Value::as_array)
+            .unwrap_or_default()
+            .iter()
+            .map(|e| {
+                let empty = Value::Null;
+                let response = e.get("response").unwrap_or(&empty);
+                let content = response.get("content").unwrap_or(&empty);
+                HarEntry {
+                    request: HarRequest {
+                        url: e
+                            .get("request")
+                            .and_then(|r| str_of(r, "url"))
+                            .unwrap_or_default(),
+                    },
+                    response: HarResponse {
+                        status: response.get("status").and_then(Value::as_i64).unwrap_or(0),
+                        status_text: str_of(response, "statusText").unwrap_or_default(),
+                        headers: headers_of(response.get("headers")),
+                        content: HarContent {
+                            text: str_of(content, "text"),
+                            encoding: str_of(content, "encoding"),
+                            mime_type: str_of(content, "mimeType"),
+                        },
+                        error: str_of(response, "_error"),
+                    },
+                    resource_type: str_of(e, "_resourceType"),
+                }
+            })
+            .collect();
+        let creator = log.get("creator").map(|c| HarCreator {
+            name: str_of(c, "name").unwrap_or_default(),
+        });
+        Some(Har {
+            log: HarLog { entries, creator },
+        })
+    }
+}
+
+/// A browser observation pasted as JSON: strict (only its own members, each of the right
+/// type), so that structured log lines (Caddy's JSON error log has `status` and `headers`
+/// too) are not mistaken for one.
+fn pasted_observation(v: &Value) -> Option<BrowserObservation> {
+    const MEMBERS: [&str; 7] = [
+        "url",
+        "status",
+        "status_text",
+        "headers",
+        "body",
+        "net_error",
+        "browser",
+    ];
+    let members = v.as_object()?;
+    if members.iter().any(|(k, _)| !MEMBERS.contains(&k.as_str())) {
+        return None;
+    }
+    // An optional string member: absent or null is none; another type is not an observation.
+    let text = |key: &str| -> Result<Option<String>, ()> {
+        match v.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(()),
+        }
+    };
+    let status = match v.get("status") {
+        None | Some(Value::Null) => None,
+        Some(n) => Some(u16::try_from(n.as_i64()?).ok()?),
+    };
+    let headers = match v.get("headers") {
+        None => Vec::new(),
+        Some(h) => {
+            let list = h.as_array()?;
+            let pairs = headers_of(Some(h));
+            if pairs.len() != list.len() {
+                return None;
+            }
+            pairs
+        }
+    };
+    Some(BrowserObservation {
+        url: text("url").ok()?,
+        status,
+        status_text: text("status_text").ok()?,
+        headers,
+        body: text("body").ok()?,
+        net_error: text("net_error").ok()?,
+        browser: text("browser").ok()?,
+    })
 }
 
 /// HAR files and pasted browser observations. `Ok(None)`: some other JSON (log lines in
@@ -513,22 +585,20 @@ fn read_json(input: &[u8]) -> Result<Option<Observation<'static>>, InputError> {
     let head = input.get(..4096).unwrap_or(input);
     let has = |k: &[u8]| memchr::memmem::find(head, k).is_some();
     if has(b"\"log\"") && has(b"\"entries\"") {
-        let har: Har = serde_json::from_slice(input)
-            .map_err(|e| InputError::BadJson(format!("not a readable HAR file ({e})")))?;
+        let har = crate::json::parse(input)
+            .map_err(|e| format!("not a readable HAR file ({e})"))
+            .and_then(|v| {
+                Har::from_json(&v).ok_or_else(|| "not a HAR file (it has no `log`)".to_string())
+            })
+            .map_err(InputError::BadJson)?;
         return pick_har(har).map(Some);
     }
     if (has(b"\"net_error\"") || has(b"\"status\""))
-        && let Ok(p) = serde_json::from_slice::<PastedObservation>(input)
+        && let Some(o) = crate::json::parse(input)
+            .ok()
+            .as_ref()
+            .and_then(pasted_observation)
     {
-        let o = BrowserObservation {
-            url: p.url,
-            status: p.status,
-            status_text: p.status_text,
-            headers: p.headers,
-            body: p.body,
-            net_error: p.net_error,
-            browser: p.browser,
-        };
         let obs = from_browser(&o);
         return Ok(Some(Observation {
             body: Cow::Owned(obs.body.into_owned()),

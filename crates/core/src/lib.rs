@@ -14,6 +14,7 @@ mod engine;
 mod error;
 mod ids;
 mod input;
+mod json;
 mod matcher;
 pub mod model;
 pub mod neterror;
