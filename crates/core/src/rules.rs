@@ -100,9 +100,24 @@ pub fn browser_for(name: Option<&str>, net_error: Option<&str>) -> Option<&'stat
             .filter_map(|r| r.browser.as_ref().map(|b| (r, b)))
     };
     let name = name.map(str::to_ascii_lowercase);
+    // A user agent names several browsers ("... like Gecko) Chrome/131 Safari/537.36 Edg/131"):
+    // the browser's own token comes last, so the piece found furthest along wins.
     let by_name = name.as_deref().and_then(|n| {
         browsers()
-            .find(|(_, b)| b.names.iter().any(|p| n.contains(p)))
+            .filter_map(|(r, b)| {
+                b.names
+                    .iter()
+                    .filter_map(|p| n.rfind(p))
+                    .max()
+                    .map(|at| (r, at))
+            })
+            .fold(
+                None,
+                |best: Option<(&'static Rule, usize)>, (r, at)| match best {
+                    Some((_, b)) if b >= at => best,
+                    _ => Some((r, at)),
+                },
+            )
             .map(|(r, _)| r)
     });
     let by_code = || {

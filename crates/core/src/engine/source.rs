@@ -499,6 +499,18 @@ mod tests {
         assert_eq!(id(None, Some("ERR_NAME_NOT_RESOLVED")), Some("chrome"));
         // Nothing to go by: the default browser.
         assert_eq!(id(Some("Safari"), Some("Unknown")), Some("chrome"));
+        // User agents name several browsers; the browser's own token comes last.
+        let chrome = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+        assert_eq!(id(Some(chrome), None), Some("chrome"));
+        assert_eq!(
+            id(Some(&format!("{chrome} Edg/131.0.0.0")), None),
+            Some("edge")
+        );
+        assert_eq!(id(Some("Microsoft Edge"), None), Some("edge"));
+        let safari = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Safari/605.1.15";
+        assert_eq!(id(Some(safari), None), Some("safari"));
+        let firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+        assert_eq!(id(Some(firefox), None), Some("firefox"));
     }
 
     /// Scores as the score stage computes them from `hits`.
