@@ -502,10 +502,8 @@ mod tests {
         // User agents name several browsers; the browser's own token comes last.
         let chrome = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
         assert_eq!(id(Some(chrome), None), Some("chrome"));
-        assert_eq!(
-            id(Some(&format!("{chrome} Edg/131.0.0.0")), None),
-            Some("edge")
-        );
+        let edge = format!("{chrome} Edg/131.0.0.0");
+        assert_eq!(id(Some(edge.as_str()), None), Some("edge"));
         assert_eq!(id(Some("Microsoft Edge"), None), Some("edge"));
         let safari = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Safari/605.1.15";
         assert_eq!(id(Some(safari), None), Some("safari"));
