@@ -5,6 +5,7 @@
 //!   explainer site on 127.0.0.1.
 //! - `cargo xtask build`: the site as static files in `target/dist/site/`.
 //! - `cargo xtask serve`: a small static server for that folder.
+//! - `cargo xtask gen-readme`: README.md's product list from the product files.
 //! - `cargo xtask perf`: the release CLI's whole-process time against `cat` and `grep -c`.
 //! - `cargo xtask compare`: Culprit side by side with wafw00f, WhatWeb and Wappalyzer on the
 //!   fixtures (a benchmark, not a test).
@@ -19,6 +20,7 @@ mod install;
 mod npm;
 mod perf;
 mod proc;
+mod readme;
 mod run;
 mod serve;
 mod site;
@@ -37,6 +39,8 @@ USAGE:
                                  extension into target/dist/extension/ (+ store zips)
     cargo xtask build-extension [--dev]   build only the extension
     cargo xtask serve [OPTIONS]  serve target/dist/site/ on 127.0.0.1
+    cargo xtask gen-readme       rewrite README.md's product list from
+                                 crates/core/src/rules/*.toml (a test checks it)
     cargo xtask perf [--runs N]  time the release CLI as a whole process against `cat` and
                                  `grep -c` (8 KB page: <= 3x; 10 MB response: <= 5x)
     cargo xtask compare [OPTIONS]   install wafw00f, WhatWeb and Wappalyzer's rules from
@@ -124,6 +128,7 @@ fn main() -> ExitCode {
             site::Options::parse(rest).and_then(|options| extension::build(options.dev).map(|_| ()))
         }
         "serve" => serve::Options::parse(rest).and_then(|options| serve::run(&options)),
+        "gen-readme" => readme::run(),
         "perf" => perf::Options::parse(rest).and_then(|options| perf::run(&options)),
         "compare" => compare::Options::parse(rest).and_then(|options| compare::run(&options)),
         // The page server `compare` starts as a child process (stopped by its PID).
