@@ -18,8 +18,8 @@ use crate::matcher::Region;
 use crate::model::{Category, InputForm};
 use crate::rules::RULES;
 
-/// How much of the visible text is searched for the phrases below (the start of a long
-/// paste says what it is; the work stays bounded).
+/// How much of the visible text is read (the start of a long paste says what it is; the
+/// work stays bounded whatever the size of the input).
 const PHRASE_WINDOW: usize = 256 * 1024;
 
 /// Fewest words and sentences for a text to count as prose: error pages have a heading and
@@ -27,8 +27,9 @@ const PHRASE_WINDOW: usize = 256 * 1024;
 const MIN_WORDS: usize = 150;
 const MIN_SENTENCES: usize = 8;
 
-/// Phrases of writing about errors: guides, help centres, news, forum threads. None of them
-/// is on a product's error page (a test checks this against every fixture that is one).
+/// Phrases of writing about errors: guides, help centres, news, forum threads. A test checks
+/// that no error page among the fixtures reads as an article, even pasted without its
+/// response.
 const GUIDE: &[&str] = &[
     "how to fix",
     "how do i fix",
@@ -51,9 +52,9 @@ const GUIDE: &[&str] = &[
     "frequently asked",
     "conclusion",
     "wrapping up",
-    "summary",
     "related articles",
-    "share this",
+    "share this article",
+    "share this post",
     "min read",
     "minute read",
     "last updated",
@@ -160,8 +161,9 @@ impl Prose {
 }
 
 pub fn read(o: &Observation<'_>, scan: &Scan, scores: &Scores) -> Prose {
-    let (words, sentences) = count(&scan.page.text);
-    let mut window = prefix(&scan.page.text, PHRASE_WINDOW).to_ascii_lowercase();
+    let start = prefix(&scan.page.text, PHRASE_WINDOW);
+    let (words, sentences) = count(start);
+    let mut window = start.to_ascii_lowercase();
     if let Some(t) = &scan.page.title {
         window.push(' ');
         window.push_str(&prefix(t, 1024).to_ascii_lowercase());
@@ -374,4 +376,181 @@ fn prefix(s: &str, max: usize) -> &str {
         end -= 1;
     }
     s.get(..end).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::testing::obs;
+
+    fn read_text(form: InputForm, body: &str) -> Prose {
+        let o = obs(form, None, &[], body.as_bytes());
+        let scan = scan::scan(&o);
+        let scores = score::score(&scan.hits, false);
+        read(&o, &scan, &scores)
+    }
+
+    #[test]
+    fn words_and_sentences_are_counted_in_one_pass() {
+        assert_eq!(count(""), (0, 0));
+        // "Too short." has two words: not a sentence; numbers are not words.
+        assert_eq!(
+            count("Too short. This one has five words. Is this one long enough? 502 504"),
+            (12, 2)
+        );
+        assert_eq!(count("It said \"this is the end.\" Then"), (7, 1));
+    }
+
+    #[test]
+    fn prefixes_cut_at_character_boundaries() {
+        assert_eq!(prefix("héllo", 2), "h");
+        assert_eq!(prefix("héllo", 3), "hé");
+        assert_eq!(prefix("abc", 10), "abc");
+    }
+
+    #[test]
+    fn quoted_blocks_are_fences_indents_quotes_and_code_elements() {
+        let text = b"intro\n```\n<center>nginx</center>\n```\nprose\n    indented\n> quoted\n<pre>x</pre> tail";
+        let blocks = quoted_blocks(text);
+        let at = |needle: &[u8]| memchr::memmem::find(text, needle).unwrap_or(usize::MAX);
+        let inside = |pos: usize| blocks.iter().any(|&(a, b)| pos >= a && pos < b);
+        assert!(inside(at(b"<center>")));
+        assert!(inside(at(b"indented")));
+        assert!(inside(at(b"quoted")));
+        assert!(inside(at(b"x</pre>")));
+        assert!(!inside(at(b"intro")));
+        assert!(!inside(at(b"prose")));
+        assert!(!inside(at(b"tail")));
+        // An unclosed fence runs to the end; an unclosed element too.
+        assert_eq!(quoted_blocks(b"a\n```\nb"), vec![(2, 7)]);
+        assert_eq!(quoted_blocks(b"<pre>b"), vec![(0, 6)]);
+    }
+
+    const GUIDE_TEXT: &str = "How to fix a 502 error. In this article we explain what the error means for you. \
+        A gateway passes your request to another server and waits for its answer here. \
+        When that server fails, the gateway shows an error page with the status on it. \
+        The page can come from nginx, from Apache or from a CDN in front of the site. \
+        Each of them words it differently, but the cause is the same in every case. \
+        Start by reloading the page after a minute or two, it often helps already. \
+        If it does not, try another network to see if your connection is involved. \
+        Site owners should read the logs of the proxy first to see what it reported. \
+        Conclusion: most of these errors are short and fixed on the server side soon.";
+
+    #[test]
+    fn a_guide_is_an_article_and_a_short_page_is_not() {
+        let long = GUIDE_TEXT.repeat(3);
+        let p = read_text(InputForm::Text, &long);
+        assert_eq!(p.reading, Reading::Article, "{p:?}");
+        assert!(p.guide.contains(&"how to fix") && p.guide.contains(&"in this article"));
+        // The same words sent by a server with a status are what it sent.
+        let sent = obs(InputForm::Http, Some(502), &[], long.as_bytes());
+        let scan = scan::scan(&sent);
+        let scores = score::score(&scan.hits, true);
+        assert_eq!(read(&sent, &scan, &scores).reading, Reading::Page);
+        // Too few words to be prose.
+        let short = "How to fix this? In this article: nothing. Bad gateway.";
+        assert_eq!(read_text(InputForm::Text, short).reading, Reading::Page);
+    }
+
+    const QUESTION: &str = "My site shows an error since the move and I'm stuck on it.\n\
+        I already restarted everything twice and rebooted the whole server as well.\n\
+        Here is what every page shows me now, on every browser I tried so far:\n\
+        ```\n<html>\n<head><title>502 Bad Gateway</title></head>\n<body>\n\
+        <center><h1>502 Bad Gateway</h1></center>\n<hr><center>nginx</center>\n</body>\n</html>\n```\n\
+        The static files still load fine, so the web server itself seems to work.\n\
+        The application service says it is active and running without any errors.\n\
+        What am I missing here? Any ideas are welcome, thanks in advance to everyone.\n\
+        I have been reading the documentation of both programs for hours by now.\n";
+
+    #[test]
+    fn a_question_quoting_one_product_s_page_reads_as_that_page() {
+        let p = read_text(InputForm::Text, QUESTION);
+        let nginx = crate::engine::testing::idx("nginx");
+        assert_eq!(p.reading, Reading::QuotedPage(nginx), "{p:?}");
+        // The same page in the prose, not in a block: an article that mentions it.
+        let unquoted = QUESTION.replace("```\n", "");
+        assert_eq!(
+            read_text(InputForm::Text, &unquoted).reading,
+            Reading::Article
+        );
+    }
+
+    #[test]
+    fn a_page_quoted_escaped_in_a_saved_post_is_found_and_placed() {
+        let escaped = QUESTION
+            .replace("```\n", "")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;");
+        let saved = format!(
+            "<html><head><title>Question</title></head><body><p>{}</p><pre><code>{}</code></pre></body></html>",
+            "My site shows an error since the move and I'm stuck on it. I already restarted everything twice and rebooted the whole server as well. The static files still load fine, so the web server itself seems to work. What am I missing here? Any ideas are welcome, thanks in advance to everyone. I have been reading the documentation of both programs for hours by now. The application service says it is active and running without any errors.",
+            escaped
+        );
+        let p = read_text(InputForm::Html, &saved);
+        let nginx = crate::engine::testing::idx("nginx");
+        assert_eq!(p.reading, Reading::QuotedPage(nginx), "{p:?}");
+        assert!(!p.quoted_hits.is_empty());
+        let o = obs(InputForm::Html, None, &[], saved.as_bytes());
+        let text = scan::scan(&o).page.text;
+        for h in &p.quoted_hits {
+            assert_eq!(h.region, Region::Text);
+            let placed = text.get(h.at..h.at + h.found.len()).unwrap_or_default();
+            assert!(
+                placed.eq_ignore_ascii_case(&h.found),
+                "{placed:?} vs {:?}",
+                h.found
+            );
+        }
+    }
+
+    /// Every error page among the fixtures, pasted without its response (its body alone, as
+    /// text or HTML), still reads as a page: the detector never takes an error page for an
+    /// article.
+    #[test]
+    fn no_error_page_among_the_fixtures_reads_as_an_article() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let mut checked = 0;
+        let mut articles = Vec::new();
+        for dir in std::fs::read_dir(&root).into_iter().flatten().flatten() {
+            if dir.file_name() == "articles" || dir.file_name() == "none" {
+                continue;
+            }
+            for f in std::fs::read_dir(dir.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                let p = f.path();
+                let name = p.to_string_lossy().to_string();
+                if p.is_dir()
+                    || name.ends_with(".toml")
+                    || name.ends_with(".json")
+                    || name.ends_with(".md")
+                {
+                    continue;
+                }
+                let bytes = std::fs::read(&p).unwrap_or_default();
+                let Ok(full) = crate::input::read(&bytes) else {
+                    continue;
+                };
+                let form = if crate::text::looks_like_html(&full.body) {
+                    InputForm::Html
+                } else {
+                    InputForm::Text
+                };
+                let pasted = obs(form, None, &[], &full.body);
+                let scan = scan::scan(&pasted);
+                let scores = score::score(&scan.hits, false);
+                checked += 1;
+                if read(&pasted, &scan, &scores).is_article() {
+                    articles.push(name);
+                }
+            }
+        }
+        assert!(checked > 100, "only {checked} fixtures read");
+        assert!(
+            articles.is_empty(),
+            "error pages read as articles: {articles:#?}"
+        );
+    }
 }
