@@ -107,8 +107,9 @@ pub enum Reading {
     Page,
     /// Writing about errors: not an error page, nothing failed.
     Article,
-    /// A post asking for help that quotes, verbatim, the page of the product at this index
-    /// in [`RULES`]: diagnosed as that page, with less certainty.
+    /// A post or message asking for help that quotes the page of the product at this index
+    /// in [`RULES`] (verbatim in a block, or in its words when the message is short):
+    /// diagnosed as that page, with less certainty.
     QuotedPage(usize),
 }
 
@@ -192,7 +193,14 @@ pub fn read(o: &Observation<'_>, scan: &Scan, scores: &Scores) -> Prose {
     let pasted = o.status.is_none()
         && o.net_error.is_none()
         && matches!(o.form, InputForm::Text | InputForm::Html);
-    if pasted && prose.about_errors() {
+    if pasted && !prose.about_errors() && prose.asks() && prose.words >= 10 {
+        // A short message asking about what the person sees ("every page says 502 Bad
+        // Gateway nginx, anyone know why? I already restarted ..."): the page it reports,
+        // less sure than the page itself.
+        if let Some(i) = scores.author {
+            prose.reading = Reading::QuotedPage(i);
+        }
+    } else if pasted && prose.about_errors() {
         prose.reading = match quoted_author(&o.body, scan, scores) {
             Some(i) if prose.asks() => Reading::QuotedPage(i),
             _ => Reading::Article,
@@ -473,6 +481,23 @@ mod tests {
             read_text(InputForm::Text, &unquoted).reading,
             Reading::Article
         );
+    }
+
+    #[test]
+    fn a_short_message_asking_about_a_page_reads_as_that_page() {
+        let nginx = crate::engine::testing::idx("nginx");
+        let message = "every page just says 502 Bad Gateway nginx. I already restarted the app, anyone know what else to check?";
+        assert_eq!(
+            read_text(InputForm::Text, message).reading,
+            Reading::QuotedPage(nginx)
+        );
+        // The page's own words, with nobody asking: the page.
+        let page = "502 Bad Gateway nginx";
+        assert_eq!(read_text(InputForm::Text, page).reading, Reading::Page);
+        // Asking, but no product's signature: nothing to name.
+        let vague =
+            "the site is down again. I already restarted it, anyone know why it keeps failing?";
+        assert_eq!(read_text(InputForm::Text, vague).reading, Reading::Page);
     }
 
     #[test]
