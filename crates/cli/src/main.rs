@@ -5,7 +5,8 @@ mod args;
 mod render;
 
 use args::{ColorChoice, Command, InputSource};
-use std::io::{self, IsTerminal, Read, Write};
+use culprit_core::{Diagnosis, ReadPlan};
+use std::io::{self, IsTerminal, Read, Seek, SeekFrom, Write};
 use std::process::ExitCode;
 
 /// The most input read; a saved page or HAR file over this is almost certainly a mistake.
@@ -78,8 +79,7 @@ fn run() -> Result<(), Failure> {
         Command::Diagnose { input, json, color } => (input, json, color),
     };
 
-    let bytes = read_input(&input)?;
-    let diagnosis = culprit_core::diagnose(&bytes).map_err(|e| Failure::usage(e.to_string()))?;
+    let diagnosis = diagnose_input(&input)?;
 
     let text = if json {
         let mut s = serde_json::to_string_pretty(&diagnosis).map_err(|e| Failure {
@@ -137,8 +137,11 @@ fn report_width(stdout_is_terminal: bool) -> usize {
     80
 }
 
-fn read_input(source: &InputSource) -> Result<Vec<u8>, Failure> {
-    match source {
+/// Reads the input and diagnoses it. A large regular file is first read only in the parts
+/// the core looks at (its head and tail, see `culprit_core::read_plan`); it is read whole
+/// only when those parts do not settle the answer.
+fn diagnose_input(source: &InputSource) -> Result<Diagnosis, Failure> {
+    let bytes = match source {
         InputSource::Stdin => {
             let stdin = io::stdin();
             if stdin.is_terminal() {
@@ -147,11 +150,11 @@ fn read_input(source: &InputSource) -> Result<Vec<u8>, Failure> {
                     "culprit: reading the page from the terminal; paste it, then press Ctrl-D"
                 );
             }
-            read_capped(stdin.lock(), "standard input", 0)
+            read_capped(stdin.lock(), "standard input", 0)?
         }
         InputSource::File(path) => {
             let name = path.display().to_string();
-            let file = std::fs::File::open(path)
+            let mut file = std::fs::File::open(path)
                 .map_err(|e| Failure::usage(format!("cannot read {name}: {}", io_message(&e))))?;
             // A regular file's size is known up front: refuse a huge one before reading, and
             // read the rest into one buffer of the right size (no growing and copying).
@@ -162,11 +165,38 @@ fn read_input(source: &InputSource) -> Result<Vec<u8>, Failure> {
                 if meta.len() > MAX_INPUT {
                     return Err(too_big(&name));
                 }
+                if let ReadPlan::Parts { head, tail } = culprit_core::read_plan(meta.len())
+                    && let Some(d) = diagnose_parts(&mut file, meta.len(), head, tail)
+                {
+                    return Ok(d);
+                }
+                // From the start again, whatever reading the parts did.
+                file.seek(SeekFrom::Start(0)).map_err(|e| {
+                    Failure::usage(format!("cannot read {name}: {}", io_message(&e)))
+                })?;
                 size = usize::try_from(meta.len()).unwrap_or(0);
             }
-            read_capped(file, &name, size)
+            read_capped(file, &name, size)?
         }
-    }
+    };
+    culprit_core::diagnose(&bytes).map_err(|e| Failure::usage(e.to_string()))
+}
+
+/// The diagnosis from the first `head` and last `tail` bytes of a file of `len` bytes;
+/// `None` when they cannot be read (the file changed) or do not settle the answer.
+fn diagnose_parts(
+    file: &mut std::fs::File,
+    len: u64,
+    head: usize,
+    tail: usize,
+) -> Option<Diagnosis> {
+    let mut h = vec![0; head];
+    file.read_exact(&mut h).ok()?;
+    let tail_at = len.checked_sub(u64::try_from(tail).ok()?)?;
+    file.seek(SeekFrom::Start(tail_at)).ok()?;
+    let mut t = vec![0; tail];
+    file.read_exact(&mut t).ok()?;
+    culprit_core::diagnose_parts(&h, &t, len)
 }
 
 fn read_capped(reader: impl Read, name: &str, size_hint: usize) -> Result<Vec<u8>, Failure> {

@@ -233,6 +233,34 @@ fn file_dash_and_stdin_agree() {
     assert_eq!(from_file.stdout, from_stdin.stdout);
 }
 
+/// A large file is read in the parts the core looks at (its head and tail) when they
+/// settle the answer, and whole when not: either way the answer is the one from standard
+/// input, which is always read whole.
+#[test]
+fn a_large_file_gets_the_same_answer_as_from_stdin() {
+    let padding =
+        "<p>The council announced the results of the energy project.</p>\n".repeat(40_000);
+    let footer = "<span>Cloudflare Ray ID: <strong>8c1d2e3f4a5b6c7d</strong></span>\n\
+<a href=\"https://www.cloudflare.com/5xx-error-landing\">Performance &amp; security by Cloudflare</a></body></html>\n";
+    let page =
+        format!("<html><head><title>502 Bad Gateway</title></head><body>\n{padding}{footer}");
+    let response = format!(
+        "HTTP/1.1 502 Bad Gateway\r\nServer: cloudflare\r\nContent-Type: text/html\r\n\r\n{page}"
+    );
+    for (name, input) in [("large.http", &response), ("large.html", &page)] {
+        let path = temp_file(name, input.as_bytes());
+        let path = path.to_str().expect("utf-8 path");
+        let from_file = run(&["--json", path], b"");
+        let from_stdin = run(&["--json"], input.as_bytes());
+        assert_eq!(from_file.status.code(), Some(0), "{}", stderr(&from_file));
+        assert!(
+            stdout(&from_file).contains("8c1d2e3f4a5b6c7d"),
+            "{name}: the tail was read"
+        );
+        assert_eq!(stdout(&from_file), stdout(&from_stdin), "{name}");
+    }
+}
+
 #[test]
 fn report_is_plain_when_piped_and_fits_80_columns() {
     let o = run(&[], NGINX_502.as_bytes());

@@ -43,8 +43,16 @@ use status::Status;
 pub(crate) use hop::decide_hop;
 pub(crate) use source::source_of;
 
+pub(crate) use scan::{WINDOW_HEAD, WINDOW_TAIL, Window, is_windowed};
+
 pub fn diagnose(o: &Observation<'_>) -> Diagnosis {
-    let scan = scan::scan(o);
+    diagnose_window(o, Window::of(&o.body, o.form))
+}
+
+/// The diagnosis of `o` whose body is read through the window `w` (a large body of which
+/// only the head and the tail were read).
+pub fn diagnose_window(o: &Observation<'_>, w: Window<'_>) -> Diagnosis {
+    let scan = scan::scan_window(o, w);
     let scores = score::score(&scan.hits, o.status.is_some());
     let prose = prose::read(o, &scan, &scores);
     // A page quoted HTML-escaped in a post: its signals join the rest, scored again.

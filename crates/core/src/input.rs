@@ -151,7 +151,7 @@ fn next_line(input: &[u8], at: usize) -> Option<(&[u8], usize)> {
 }
 
 /// Parses `HTTP/1.1 502 Bad Gateway` (optionally behind curl's `< `); returns status and reason.
-fn status_line(line: &[u8]) -> Option<(u16, String)> {
+pub(crate) fn status_line(line: &[u8]) -> Option<(u16, String)> {
     let line = strip_curl_in(line).unwrap_or(line);
     let rest = line.strip_prefix(b"HTTP/")?;
     let sp = memchr::memchr(b' ', rest)?;
@@ -186,7 +186,7 @@ fn strip_curl_in(line: &[u8]) -> Option<&[u8]> {
 }
 
 /// curl -v chatter that is not part of the response: `* info`, `> request`, `{ [n bytes data]`.
-fn is_curl_meta(line: &[u8]) -> bool {
+pub(crate) fn is_curl_meta(line: &[u8]) -> bool {
     line.starts_with(b"* ")
         || line == b"*"
         || line.starts_with(b"> ")

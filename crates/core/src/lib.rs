@@ -19,6 +19,7 @@ mod matcher;
 pub mod model;
 pub mod neterror;
 mod nfa;
+mod parts;
 pub mod reference;
 pub mod rules;
 pub mod status;
@@ -27,6 +28,7 @@ mod text;
 pub use error::InputError;
 pub use input::{BrowserObservation, HeaderPair};
 pub use model::*;
+pub use parts::{ReadPlan, diagnose_parts, read_plan};
 
 /// Diagnoses whatever a person pasted or saved: the form is detected from the bytes.
 ///

@@ -9,8 +9,8 @@ use crate::text::{self, PageText};
 
 /// Response bodies longer than `WINDOW_HEAD + WINDOW_TAIL` are scanned in a head and a
 /// tail window (see [`window`]).
-pub(super) const WINDOW_HEAD: usize = 512 * 1024;
-pub(super) const WINDOW_TAIL: usize = 64 * 1024;
+pub(crate) const WINDOW_HEAD: usize = 512 * 1024;
+pub(crate) const WINDOW_TAIL: usize = 64 * 1024;
 
 /// A signal found in the input, resolved to its rule and its definition.
 #[derive(Debug, Clone)]
@@ -39,12 +39,42 @@ pub struct Scan {
     pub note: Option<String>,
 }
 
+/// The parts of a body that signatures are looked for in (see [`window`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window<'a> {
+    /// The first bytes of the body (all of it when there is no tail).
+    pub head: &'a [u8],
+    /// The last bytes of the body, with their offset in it.
+    pub tail: Option<(usize, &'a [u8])>,
+    /// The whole body's length.
+    pub len: usize,
+}
+
+impl<'a> Window<'a> {
+    /// The window of a body held whole in memory.
+    pub fn of(body: &'a [u8], form: InputForm) -> Self {
+        let (head, tail) = window(body, form);
+        Window {
+            head,
+            tail,
+            len: body.len(),
+        }
+    }
+}
+
+#[cfg(test)]
 pub fn scan(o: &Observation<'_>) -> Scan {
-    let (head, tail) = window(&o.body, o.form);
+    scan_window(o, Window::of(&o.body, o.form))
+}
+
+/// The scan of `o` whose body is read through `w` (its head and tail windows; `o.body`
+/// itself is only read for the log lines of pasted text, which is never windowed).
+pub fn scan_window(o: &Observation<'_>, w: Window<'_>) -> Scan {
+    let Window { head, tail, len } = w;
     let note = tail.map(|_| {
         format!(
             "The body is large ({} KB); signatures were looked for in its first {} KB and last {} KB.",
-            o.body.len() / 1024,
+            len / 1024,
             WINDOW_HEAD / 1024,
             WINDOW_TAIL / 1024
         )
@@ -74,8 +104,7 @@ pub fn scan(o: &Observation<'_>) -> Scan {
 /// write are a few KB, and a signature in the middle of megabytes of content is content,
 /// not authorship.
 fn window(body: &[u8], form: InputForm) -> (&[u8], Option<(usize, &[u8])>) {
-    let pasted = matches!(form, InputForm::Text | InputForm::Html);
-    if pasted || body.len() <= WINDOW_HEAD + WINDOW_TAIL {
+    if !is_windowed(form, body.len()) {
         return (body, None);
     }
     let tail_at = body.len() - WINDOW_TAIL;
@@ -86,6 +115,12 @@ fn window(body: &[u8], form: InputForm) -> (&[u8], Option<(usize, &[u8])>) {
         (Some((head, _)), Some((_, tail))) => (head, Some((tail_at, tail))),
         _ => (body, None),
     }
+}
+
+/// Whether a body of `len` bytes in an input of `form` is read in a head and a tail window.
+pub fn is_windowed(form: InputForm, len: usize) -> bool {
+    let pasted = matches!(form, InputForm::Text | InputForm::Html);
+    !pasted && len > WINDOW_HEAD + WINDOW_TAIL
 }
 
 /// Visible text and title: of HTML when the input is (or, unless pasted as text, looks
