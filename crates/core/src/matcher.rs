@@ -118,23 +118,143 @@ fn literals_lower() -> Vec<Vec<u8>> {
         .collect()
 }
 
+/// Haystacks at least this long are scanned in [`LANES`] interleaved lanes.
+const LANE_MIN_HAYSTACK: usize = 4 * 1024;
+/// Independent lanes scanned in lockstep. One lane is bound by the latency of one dependent
+/// table load per byte; interleaving lanes keeps several loads in flight at once.
+const LANES: usize = 4;
+/// Bytes per lane per round: a round's matches (of all but its first lane) are held until
+/// the lanes before theirs are done, so this bounds that buffer.
+const LANE_BLOCK: usize = 16 * 1024;
+
+/// A match: literal id, start, end.
+type Match = (usize, usize, usize);
+
+/// One lane of a round: it reads `haystack[from..to]` and reports the matches ending past
+/// `part`.
+#[derive(Debug, Clone, Copy)]
+struct Lane {
+    from: usize,
+    part: usize,
+    to: usize,
+    state: usize,
+}
+
 impl Table {
     /// Calls `found(literal, start, end)` for every occurrence of every literal, overlapping,
     /// ASCII case-insensitively, in order of end position (at one end: the longest first).
-    #[inline]
+    ///
+    /// A long haystack is cut, a round of `LANES * LANE_BLOCK` bytes at a time, into lanes
+    /// scanned in lockstep. Every lane but a round's first starts from the root
+    /// `max_literal_len` bytes before its own part: after reading that many bytes the
+    /// automaton is in the state it would have reached from the haystack's start (a state
+    /// is the longest suffix read that begins a literal, and no literal is longer), so
+    /// matches ending inside the lane's part are exactly the ones a single pass finds.
+    /// The first lane carries the state over from the round before.
     fn for_each_match(&self, haystack: &[u8], mut found: impl FnMut(usize, usize, usize)) {
-        let mut s = 0usize;
-        for (i, &b) in haystack.iter().enumerate() {
-            let c = usize::from(self.classes.get(usize::from(b)).copied().unwrap_or(0));
-            let t = if s < self.dense_states {
-                self.dense.get(s * self.stride + c).copied().unwrap_or(0)
-            } else {
-                self.deep_next(s, c)
-            };
-            s = usize::from(t & !MATCH);
-            if t & MATCH != 0 {
-                self.report(s, i + 1, &mut found);
+        if haystack.len() < LANE_MIN_HAYSTACK {
+            self.scan_from(haystack, 0, haystack.len(), 0, 0, &mut found);
+            return;
+        }
+        let overlap = usize::from(LITERAL_LEN.iter().copied().max().unwrap_or(0));
+        let mut held: [Vec<Match>; LANES] = Default::default();
+        let mut state = 0usize;
+        let mut at = 0usize;
+        while at < haystack.len() {
+            let end = haystack.len().min(at + LANES * LANE_BLOCK);
+            let lane_len = (end - at).div_ceil(LANES);
+            if lane_len <= overlap {
+                state = self.scan_from(haystack, at, end, state, at, &mut found);
+                at = end;
+                continue;
             }
+            // Lane k reports the matches ending in (part, to] and reads from `from`.
+            let mut lanes: [Lane; LANES] = std::array::from_fn(|k| {
+                let part = (at + k * lane_len).min(end);
+                Lane {
+                    from: if k == 0 {
+                        at
+                    } else {
+                        part.saturating_sub(overlap)
+                    },
+                    part,
+                    to: (part + lane_len).min(end),
+                    state: if k == 0 { state } else { 0 },
+                }
+            });
+            let steps = lanes
+                .iter()
+                .map(|l| l.to.saturating_sub(l.from))
+                .min()
+                .unwrap_or(0);
+            let bytes: [&[u8]; LANES] =
+                lanes.map(|l| haystack.get(l.from..l.from + steps).unwrap_or_default());
+            for i in 0..steps {
+                for (k, (lane, bytes)) in lanes.iter_mut().zip(&bytes).enumerate() {
+                    let t = self.step(lane.state, bytes.get(i).copied().unwrap_or(0));
+                    lane.state = usize::from(t & !MATCH);
+                    let pos = lane.from + i;
+                    if t & MATCH != 0 && pos >= lane.part {
+                        if k == 0 {
+                            self.report(lane.state, pos + 1, &mut found);
+                        } else if let Some(h) = held.get_mut(k) {
+                            self.report(lane.state, pos + 1, &mut |p, s, e| h.push((p, s, e)));
+                        }
+                    }
+                }
+            }
+            // Each lane's rest, in order; the lanes after the first were held.
+            for (k, lane) in lanes.iter().enumerate() {
+                let (from, part, to) = (lane.from + steps, lane.part, lane.to);
+                match held.get_mut(k) {
+                    Some(h) if k > 0 => {
+                        state =
+                            self.scan_from(haystack, from, to, lane.state, part, &mut |p, s, e| {
+                                h.push((p, s, e));
+                            });
+                        for (p, s, e) in h.drain(..) {
+                            found(p, s, e);
+                        }
+                    }
+                    _ => state = self.scan_from(haystack, from, to, lane.state, part, &mut found),
+                }
+            }
+            at = end;
+        }
+    }
+
+    /// Scans `haystack[from..to]` from state `s`, reporting the matches that end past
+    /// `report_from`; returns the state reached.
+    #[inline]
+    fn scan_from(
+        &self,
+        haystack: &[u8],
+        from: usize,
+        to: usize,
+        mut s: usize,
+        report_from: usize,
+        found: &mut impl FnMut(usize, usize, usize),
+    ) -> usize {
+        let bytes = haystack.get(from..to).unwrap_or_default();
+        for (i, &b) in bytes.iter().enumerate() {
+            let t = self.step(s, b);
+            s = usize::from(t & !MATCH);
+            if t & MATCH != 0 && from + i >= report_from {
+                self.report(s, from + i + 1, found);
+            }
+        }
+        s
+    }
+
+    /// The transition from state `s` on byte `b`: the next state, with [`MATCH`] set when
+    /// it ends a literal.
+    #[inline(always)]
+    fn step(&self, s: usize, b: u8) -> u16 {
+        let c = usize::from(self.classes.get(usize::from(b)).copied().unwrap_or(0));
+        if s < self.dense_states {
+            self.dense.get(s * self.stride + c).copied().unwrap_or(0)
+        } else {
+            self.deep_next(s, c)
         }
     }
 
@@ -426,6 +546,43 @@ mod tests {
             near.push(b' ');
         }
         inputs.push(near);
+        // Long haystacks, scanned in interleaved lanes: every input so far run together
+        // (several rounds of lanes, matches across every lane boundary), and cuts of it
+        // around the lengths where lanes start and rounds end.
+        let joined: Vec<u8> = inputs.concat();
+        assert!(joined.len() > 4 * LANES * LANE_BLOCK, "{}", joined.len());
+        for len in [
+            LANE_MIN_HAYSTACK - 1,
+            LANE_MIN_HAYSTACK,
+            LANE_MIN_HAYSTACK + 7,
+            LANES * LANE_BLOCK - 1,
+            LANES * LANE_BLOCK + 1,
+            LANES * LANE_BLOCK + 3 * LANES + 1,
+            3 * LANES * LANE_BLOCK + 1000,
+        ] {
+            // Cut where the text is densest in matches: the literals run together.
+            let start = joined.len() - len;
+            inputs.push(joined[start..].to_vec());
+        }
+        inputs.push(joined);
+        // The longest literal across every lane boundary: ending just before, at and just
+        // after a boundary, starting at it and just before it (lanes and rounds all start
+        // at multiples of 1 KiB in a haystack this long).
+        let longest = patterns
+            .iter()
+            .max_by_key(|p| p.len())
+            .map(|p| p.as_bytes().to_vec())
+            .unwrap_or_default();
+        let len = LANES * LANE_BLOCK + LANES * LANE_BLOCK / 2;
+        let n = longest.len();
+        for d in [0, 1, 2, n / 2, n - 2, n - 1, n, n + 1] {
+            let mut h = vec![b'.'; len];
+            for boundary in (1024..len).step_by(1024) {
+                let start = boundary - d;
+                h[start..start + longest.len()].copy_from_slice(&longest);
+            }
+            inputs.push(h);
+        }
         inputs
     }
 
