@@ -10,6 +10,12 @@
 //!
 //! Each command runs many times, interleaved with the one it is compared with (so a burst
 //! of load on a shared machine hits both), output to /dev/null; the medians are compared.
+//! Noise: a row over its budget is measured once more and the better of the two ratios
+//! counts, so one burst of load on a shared machine does not fail the step while a real
+//! regression (over budget twice in a row) does.
+//!
+//! The 10 MB budget holds because the CLI reads only the parts of a large file the core
+//! looks at (`culprit_core::read_plan`: its first 576 KiB and last 64 KiB).
 
 use crate::proc::{cargo, run as run_command, target_dir, workspace_root};
 use std::path::{Path, PathBuf};
@@ -74,28 +80,29 @@ pub fn run(options: &Options) -> Result<(), String> {
         }
     }
 
-    let rows = [
-        compare(
-            "8 KB page",
-            &page,
-            &culprit,
-            &["cat"],
-            PAGE_BUDGET,
-            options.runs,
-        )?,
-        compare(
+    let mut rows = Vec::new();
+    for (input, file, reference, budget) in [
+        ("8 KB page", &page, &["cat"][..], PAGE_BUDGET),
+        (
             "10 MB response",
             &big,
-            &culprit,
-            &["grep", "-c", "Bad Gateway"],
+            &["grep", "-c", "Bad Gateway"][..],
             BIG_BUDGET,
-            options.runs,
-        )?
-        // Not met yet, so reported but not enforced: reading the whole 10 MB file into memory
-        // alone costs about 4x grep's whole run (README, "Performance"). Enforce it again once
-        // the CLI reads only what the core will look at.
-        .tracked(),
-    ];
+        ),
+    ] {
+        let mut row = compare(input, file, &culprit, reference, budget, options.runs)?;
+        if row.ratio > row.budget {
+            println!(
+                "{input}: {:.2}x, over its {:.0}x budget; measuring once more",
+                row.ratio, row.budget
+            );
+            let again = compare(input, file, &culprit, reference, budget, options.runs)?;
+            if again.ratio < row.ratio {
+                row = again;
+            }
+        }
+        rows.push(row);
+    }
 
     println!();
     println!(
@@ -118,13 +125,9 @@ pub fn run(options: &Options) -> Result<(), String> {
             ms(r.reference),
             r.ratio,
             r.budget,
-            match (ok, r.enforced) {
-                (true, _) => "met",
-                (false, true) => "OVER BUDGET",
-                (false, false) => "over budget (tracked, not enforced yet)",
-            }
+            if ok { "met" } else { "OVER BUDGET" }
         );
-        if !ok && r.enforced {
+        if !ok {
             failed.push(format!(
                 "{}: culprit --json takes {:.2}x `{}` (budget {:.0}x)",
                 r.input, r.ratio, r.reference_name, r.budget
@@ -145,17 +148,6 @@ struct Row {
     reference: Duration,
     ratio: f64,
     budget: f64,
-    /// False for a budget that is reported but does not fail the step.
-    enforced: bool,
-}
-
-impl Row {
-    fn tracked(self) -> Row {
-        Row {
-            enforced: false,
-            ..self
-        }
-    }
 }
 
 /// Times `culprit --json FILE` against `reference FILE`, interleaved, after a warm-up.
@@ -207,7 +199,6 @@ fn compare(
         reference: reference_time,
         ratio: culprit.as_secs_f64() / reference_time.as_secs_f64().max(1e-9),
         budget,
-        enforced: true,
     })
 }
 
