@@ -62,7 +62,6 @@ impl<'a> Window<'a> {
     }
 }
 
-#[cfg(test)]
 pub fn scan(o: &Observation<'_>) -> Scan {
     scan_window(o, Window::of(&o.body, o.form))
 }
