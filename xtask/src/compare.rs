@@ -1515,7 +1515,7 @@ fn write_answers(
     pages: &[Page],
     runs: &[(Tool, Result<Run, String>)],
 ) -> Result<(), String> {
-    let mut out = String::from("fixture\texpected");
+    let mut out = String::from("fixture\texpected\tserved with");
     for (tool, _) in runs {
         let _ = write!(
             out,
@@ -1527,7 +1527,17 @@ fn write_answers(
     }
     out.push('\n');
     for (i, page) in pages.iter().enumerate() {
-        let _ = write!(out, "{}\t{}", page.name, page.expected);
+        let _ = write!(
+            out,
+            "{}\t{}\t{}",
+            page.name,
+            page.expected,
+            if page.prepared.changes.is_empty() {
+                "as captured".to_string()
+            } else {
+                page.prepared.changes.join("; ")
+            }
+        );
         for (_, outcome) in runs {
             match outcome.as_ref().ok().and_then(|r| r.answers.get(i)) {
                 Some(answer) => {
