@@ -390,7 +390,8 @@ fn reliability_doc(answers: &[Answer]) -> String {
            times 0.9 when one signal alone with no header of its own carries the answer; times\n\
            up to 0.5 for another product's distinctive signature in the same input and up to\n\
            0.85 for another product's generic phrases; times 0.8 when three or more products\n\
-           sign the input; times 0.95 for text pasted or saved without its response.\n\
+           sign the input; times 0.95 for text pasted or saved without its response, and\n\
+           0.9 more when that text runs past a thousand words (error pages are short).\n\
          - **The site's own page (`custom`)**: 0.6 for an error status sent, 0.45 for one read\n\
            off the page, 0.35 for error words alone; +0.1 for a page with words of its own,\n\
            -0.15 for no page at all; times one minus the best partial signature of any product\n\

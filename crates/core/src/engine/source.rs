@@ -76,11 +76,14 @@ fn pick_source(
         (position("none"), none_source(NONE_SENT), None)
     } else if let Some((i, r)) = with_rule(scores.author) {
         let sent = o.status.is_some();
-        (
-            Some(i),
-            source_of(r, author_confidence(scan, scores, i, sent)),
-            None,
-        )
+        let mut c = author_confidence(scan, scores, i, sent);
+        // Length is evidence too: error pages are short; pasted text of more than a
+        // thousand words with a product's signature in it may be about that product.
+        let words = scan.page.text.split_ascii_whitespace().take(LONG_TEXT + 1);
+        if !sent && words.count() > LONG_TEXT {
+            c *= 0.9;
+        }
+        (Some(i), source_of(r, c), None)
     } else if matches!(o.form, InputForm::Observation | InputForm::Har)
         && !has_page
         && status.net_error.is_some()
@@ -118,6 +121,9 @@ fn pick_source(
 
 /// Weight from which a signal is a string only its product writes (docs/rules.md).
 const DISTINCTIVE: u8 = 80;
+
+/// Words from which pasted text is long for an error page.
+const LONG_TEXT: usize = 1000;
 
 /// Sure that a success or redirect sent as such is nobody's error page.
 const NONE_SENT: f32 = 0.9;
@@ -547,6 +553,22 @@ mod tests {
             false,
         );
         assert!((c - 0.95 * 0.996).abs() < 1e-3, "{c}");
+    }
+
+    #[test]
+    fn a_long_pasted_text_is_less_sure_than_a_page() {
+        let sc = scores(&[("nginx", score(0.99, 0.0))], Some("nginx"), None);
+        let o = obs(InputForm::Text, None, &[], b"");
+        let st = status(Some(502), true, false);
+        let conf = |text: &str| {
+            let (_, source, _) = pick_source(&o, true, &scan_of(vec![], text), &sc, &st);
+            source.confidence
+        };
+        let short = conf("502 Bad Gateway nginx");
+        let long = conf(&"word ".repeat(1001));
+        assert!((short - 0.85).abs() < 0.006, "{short}");
+        assert!((long - 0.76).abs() < 0.006, "{long}");
+        assert_eq!(conf(&"word ".repeat(1000)), short);
     }
 
     #[test]
