@@ -513,6 +513,7 @@ mod tests {
         assert_eq!(id(Some("Microsoft Edge"), None), Some("edge"));
         let safari = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Safari/605.1.15";
         assert_eq!(id(Some(safari), None), Some("safari"));
+        assert_eq!(id(Some("WebKit Web Inspector"), None), Some("safari"));
         let firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
         assert_eq!(id(Some(firefox), None), Some("firefox"));
     }
