@@ -26,6 +26,7 @@ mod servers {
     pub mod modsecurity;
     pub mod nginx;
     pub mod node;
+    pub mod pound;
     pub mod squid;
     pub mod uwsgi;
     pub mod varnish;
