@@ -282,6 +282,9 @@ struct Answer {
     confidence: u32,
     right: bool,
     kind: &'static str,
+    /// The fixture, relative to `tests/fixtures/`, and the source named.
+    fixture: String,
+    source: String,
 }
 
 #[derive(Default)]
@@ -368,6 +371,21 @@ fn reliability_doc(answers: &[Answer]) -> String {
         top_right,
         percent(top_right, top.len())
     ));
+    let mut least: Vec<&Answer> = answers.iter().collect();
+    least.sort_by(|a, b| (a.confidence, &a.fixture).cmp(&(b.confidence, &b.fixture)));
+    doc.push_str(
+        "\n## The least sure answers\n\n\
+         | fixture | source named | confidence | right |\n|---|---|---:|---|\n",
+    );
+    for a in least.iter().take(12) {
+        doc.push_str(&format!(
+            "| `{}` | `{}` | {}% | {} |\n",
+            a.fixture,
+            a.source,
+            a.confidence,
+            if a.right { "yes" } else { "no" }
+        ));
+    }
     doc.push_str(
         "\n\
          ## How to read it\n\
@@ -432,9 +450,16 @@ fn reliability_table_is_current_and_calibrated() {
         let Ok(d) = culprit_core::diagnose(&bytes) else {
             continue;
         };
+        let fixture = input
+            .strip_prefix(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"))
+            .unwrap_or(&input)
+            .display()
+            .to_string();
         answers.push(Answer {
             confidence: (d.source.confidence * 100.0).round() as u32,
             right: d.source.id == expect.source,
+            fixture,
+            source: d.source.id.clone(),
             kind: match d.source.id.as_str() {
                 "custom" => "custom",
                 "none" => "none",
@@ -479,6 +504,8 @@ fn calibration_needs_98_percent_right_at_90_and_more() {
         confidence,
         right,
         kind: "product",
+        fixture: String::new(),
+        source: String::new(),
     };
     let mut answers: Vec<Answer> = (0..49).map(|_| answer(95, true)).collect();
     answers.push(answer(90, false));
@@ -497,6 +524,8 @@ fn bands_cover_every_confidence_once() {
             confidence: c,
             right: c % 2 == 0,
             kind: "product",
+            fixture: String::new(),
+            source: String::new(),
         })
         .collect();
     let b = bands(&answers);
