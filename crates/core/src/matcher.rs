@@ -122,7 +122,7 @@ fn literals_lower() -> Vec<Vec<u8>> {
 const LANE_MIN_HAYSTACK: usize = 4 * 1024;
 /// Independent lanes scanned in lockstep. One lane is bound by the latency of one dependent
 /// table load per byte; interleaving lanes keeps several loads in flight at once.
-const LANES: usize = 4;
+const LANES: usize = 4; // the lockstep loop names its four lanes
 /// Bytes per lane per round: a round's matches (of all but its first lane) are held until
 /// the lanes before theirs are done, so this bounds that buffer.
 const LANE_BLOCK: usize = 16 * 1024;
@@ -151,9 +151,23 @@ impl Table {
     /// is the longest suffix read that begins a literal, and no literal is longer), so
     /// matches ending inside the lane's part are exactly the ones a single pass finds.
     /// The first lane carries the state over from the round before.
-    fn for_each_match(&self, haystack: &[u8], mut found: impl FnMut(usize, usize, usize)) {
+    fn for_each_match(&self, haystack: &[u8], found: impl FnMut(usize, usize, usize)) {
+        // Natively every state has a dense row: the step needs no test for a deep state.
+        if self.dense_states == self.flags.len() {
+            self.lanes::<true>(haystack, found);
+        } else {
+            self.lanes::<false>(haystack, found);
+        }
+    }
+
+    /// [`Table::for_each_match`]; `DENSE`: every state has a dense row.
+    fn lanes<const DENSE: bool>(
+        &self,
+        haystack: &[u8],
+        mut found: impl FnMut(usize, usize, usize),
+    ) {
         if haystack.len() < LANE_MIN_HAYSTACK {
-            self.scan_from(haystack, 0, haystack.len(), 0, 0, &mut found);
+            self.scan_from::<DENSE>(haystack, 0, haystack.len(), 0, 0, &mut found);
             return;
         }
         let overlap = usize::from(LITERAL_LEN.iter().copied().max().unwrap_or(0));
@@ -164,7 +178,7 @@ impl Table {
             let end = haystack.len().min(at + LANES * LANE_BLOCK);
             let lane_len = (end - at).div_ceil(LANES);
             if lane_len <= overlap {
-                state = self.scan_from(haystack, at, end, state, at, &mut found);
+                state = self.scan_from::<DENSE>(haystack, at, end, state, at, &mut found);
                 at = end;
                 continue;
             }
@@ -187,36 +201,61 @@ impl Table {
                 .map(|l| l.to.saturating_sub(l.from))
                 .min()
                 .unwrap_or(0);
-            let bytes: [&[u8]; LANES] =
+            let [b0, b1, b2, b3] =
                 lanes.map(|l| haystack.get(l.from..l.from + steps).unwrap_or_default());
-            for i in 0..steps {
-                for (k, (lane, bytes)) in lanes.iter_mut().zip(&bytes).enumerate() {
-                    let t = self.step(lane.state, bytes.get(i).copied().unwrap_or(0));
-                    lane.state = usize::from(t & !MATCH);
-                    let pos = lane.from + i;
-                    if t & MATCH != 0 && pos >= lane.part {
+            let [mut s0, mut s1, mut s2, mut s3] = lanes.map(|l| l.state);
+            let bytes = b0.iter().zip(b1).zip(b2).zip(b3);
+            for (i, (((&c0, &c1), &c2), &c3)) in bytes.enumerate() {
+                let t = [
+                    self.step::<DENSE>(s0, c0),
+                    self.step::<DENSE>(s1, c1),
+                    self.step::<DENSE>(s2, c2),
+                    self.step::<DENSE>(s3, c3),
+                ];
+                let [t0, t1, t2, t3] = t;
+                s0 = usize::from(t0 & !MATCH);
+                s1 = usize::from(t1 & !MATCH);
+                s2 = usize::from(t2 & !MATCH);
+                s3 = usize::from(t3 & !MATCH);
+                if (t0 | t1 | t2 | t3) & MATCH != 0 {
+                    for (k, (lane, t)) in lanes.iter().zip(t).enumerate() {
+                        let pos = lane.from + i;
+                        if t & MATCH == 0 || pos < lane.part {
+                            continue;
+                        }
+                        let s = usize::from(t & !MATCH);
                         if k == 0 {
-                            self.report(lane.state, pos + 1, &mut found);
+                            self.report(s, pos + 1, &mut found);
                         } else if let Some(h) = held.get_mut(k) {
-                            self.report(lane.state, pos + 1, &mut |p, s, e| h.push((p, s, e)));
+                            self.report(s, pos + 1, &mut |p, s, e| h.push((p, s, e)));
                         }
                     }
                 }
+            }
+            for (lane, s) in lanes.iter_mut().zip([s0, s1, s2, s3]) {
+                lane.state = s;
             }
             // Each lane's rest, in order; the lanes after the first were held.
             for (k, lane) in lanes.iter().enumerate() {
                 let (from, part, to) = (lane.from + steps, lane.part, lane.to);
                 match held.get_mut(k) {
                     Some(h) if k > 0 => {
-                        state =
-                            self.scan_from(haystack, from, to, lane.state, part, &mut |p, s, e| {
-                                h.push((p, s, e));
-                            });
+                        state = self.scan_from::<DENSE>(
+                            haystack,
+                            from,
+                            to,
+                            lane.state,
+                            part,
+                            &mut |p, s, e| h.push((p, s, e)),
+                        );
                         for (p, s, e) in h.drain(..) {
                             found(p, s, e);
                         }
                     }
-                    _ => state = self.scan_from(haystack, from, to, lane.state, part, &mut found),
+                    _ => {
+                        state = self
+                            .scan_from::<DENSE>(haystack, from, to, lane.state, part, &mut found);
+                    }
                 }
             }
             at = end;
@@ -226,7 +265,7 @@ impl Table {
     /// Scans `haystack[from..to]` from state `s`, reporting the matches that end past
     /// `report_from`; returns the state reached.
     #[inline]
-    fn scan_from(
+    fn scan_from<const DENSE: bool>(
         &self,
         haystack: &[u8],
         from: usize,
@@ -237,7 +276,7 @@ impl Table {
     ) -> usize {
         let bytes = haystack.get(from..to).unwrap_or_default();
         for (i, &b) in bytes.iter().enumerate() {
-            let t = self.step(s, b);
+            let t = self.step::<DENSE>(s, b);
             s = usize::from(t & !MATCH);
             if t & MATCH != 0 && from + i >= report_from {
                 self.report(s, from + i + 1, found);
@@ -247,11 +286,12 @@ impl Table {
     }
 
     /// The transition from state `s` on byte `b`: the next state, with [`MATCH`] set when
-    /// it ends a literal.
+    /// it ends a literal. `DENSE`: every state has a dense row (a state without one would
+    /// read as a transition to the root, never out of bounds).
     #[inline(always)]
-    fn step(&self, s: usize, b: u8) -> u16 {
+    fn step<const DENSE: bool>(&self, s: usize, b: u8) -> u16 {
         let c = usize::from(self.classes.get(usize::from(b)).copied().unwrap_or(0));
-        if s < self.dense_states {
+        if DENSE || s < self.dense_states {
             self.dense.get(s * self.stride + c).copied().unwrap_or(0)
         } else {
             self.deep_next(s, c)
