@@ -162,6 +162,14 @@ impl Prose {
 }
 
 pub fn read(o: &Observation<'_>, scan: &Scan, scores: &Scores) -> Prose {
+    // What a server sent, a browser observed or a HAR recorded is what it is: only pasted
+    // text is read as prose (which also spares a response the phrase search below).
+    let pasted = o.status.is_none()
+        && o.net_error.is_none()
+        && matches!(o.form, InputForm::Text | InputForm::Html);
+    if !pasted {
+        return Prose::default();
+    }
     let start = prefix(&scan.page.text, PHRASE_WINDOW);
     let (words, sentences) = count(start);
     let mut window = start.to_ascii_lowercase();
@@ -189,10 +197,6 @@ pub fn read(o: &Observation<'_>, scan: &Scan, scores: &Scores) -> Prose {
         reading: Reading::Page,
         quoted_hits: Vec::new(),
     };
-    // What a server sent, a browser observed or a HAR recorded is what it is.
-    let pasted = o.status.is_none()
-        && o.net_error.is_none()
-        && matches!(o.form, InputForm::Text | InputForm::Html);
     if pasted && !prose.about_errors() && prose.asks() && prose.words >= 10 {
         // A short message asking about what the person sees ("every page says 502 Bad
         // Gateway nginx, anyone know why? I already restarted ..."): the page it reports,
