@@ -120,6 +120,13 @@ pub fn build(options: &Options) -> Result<PathBuf, String> {
             "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
             remap_flags(),
         );
+        // The home page shows no product page: its build leaves the products' `about`
+        // paragraphs out of the core (crates/core/build.rs).
+        if folder == "pkg/home" {
+            build.env("CULPRIT_WITHOUT_ABOUT", "1");
+        } else {
+            build.env_remove("CULPRIT_WITHOUT_ABOUT");
+        }
         run_command(&mut build)?;
         let wasm = target_dir()
             .join(WASM_TARGET)

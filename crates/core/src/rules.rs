@@ -68,7 +68,8 @@ pub struct Rule {
     pub category: Category,
     /// The hop this product occupies when it writes a page.
     pub role: Hop,
-    /// One sentence about the product, for explainers.
+    /// One sentence about the product, for explainers (empty in the site's home-page wasm,
+    /// built with `CULPRIT_WITHOUT_ABOUT` set: that page shows no product page).
     pub about: &'static str,
     /// Per-status override of the failing hop when this product wrote the page.
     pub hops: &'static [(u16, Hop)],
