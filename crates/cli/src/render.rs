@@ -1,6 +1,8 @@
 //! The human report: a [`Diagnosis`] as wrapped, optionally coloured, terminal text.
 
-use culprit_core::{Diagnosis, Evidence, Fix, FoundId, Hop, InputForm, Location, RetryAdvice};
+use culprit_core::{
+    Diagnosis, Evidence, Fix, FoundId, Hop, InputForm, Location, OtherFailure, RetryAdvice,
+};
 
 /// Column where values start in the key/value block at the top.
 const LABEL_WIDTH: usize = 18;
@@ -32,6 +34,7 @@ pub fn render(d: &Diagnosis, style: Style) -> String {
     r.headline(d);
     r.facts(d);
     r.ids(&d.ids);
+    r.other_failures(&d.other_failures);
     r.fixes("What you can do", &d.visitor_fixes);
     r.fixes("What the site owner can do", &d.owner_fixes);
     r.evidence(d);
@@ -286,6 +289,27 @@ impl Report {
         }
     }
 
+    /// The log's other failing requests, by kind: how many, what, on which lines.
+    fn other_failures(&mut self, others: &[OtherFailure]) {
+        if others.is_empty() {
+            return;
+        }
+        self.heading("Other failures in the log");
+        for f in others {
+            let bullet = self.paint(DIM, "  • ");
+            let lines: Vec<String> = f.lines.iter().map(usize::to_string).collect();
+            let more = if f.count > f.lines.len() { ", ..." } else { "" };
+            let label = if f.lines.len() == 1 { "line" } else { "lines" };
+            let text = format!(
+                "{}× {} ({label} {}{more})",
+                f.count,
+                clean(&f.summary),
+                lines.join(", ")
+            );
+            self.wrapped(&bullet, 4, 4, &text, None);
+        }
+    }
+
     fn notes(&mut self, notes: &[String]) {
         if notes.is_empty() {
             return;
@@ -479,6 +503,12 @@ mod tests {
                 detail: "Look at the origin's error log around the time of the Ray ID above; a crashed or restarting application server is the usual cause.".into(),
             }],
             notes: vec!["The body was compressed and could not be inspected.".into()],
+            other_failures: vec![OtherFailure {
+                status: Some(504),
+                summary: "nginx logged a 504: the upstream timed out.".into(),
+                count: 12,
+                lines: vec![40, 31, 22, 17, 15, 12, 9, 7, 4, 3],
+            }],
         }
     }
 
@@ -498,6 +528,9 @@ mod tests {
         assert!(text.contains("  Status          502 Bad Gateway"));
         assert!(text.contains("Cloudflare Ray ID: 7d2a1b3c4d5e6f70-AMS"));
         assert!(text.contains("What the site owner can do"));
+        assert!(text.contains("Other failures in the log"));
+        assert!(text.contains("12× nginx logged a 504: the upstream timed out."));
+        assert!(text.contains("9, 7, 4, 3, ...)"), "{text}");
         assert!(!text.contains('\x1b'), "no colour asked for");
         // The escape sequence from the input is shown, not obeyed.
         assert!(text.contains("\\u{1b}[31m"));

@@ -23,6 +23,7 @@
 mod advise;
 mod evidence;
 mod hop;
+mod log;
 mod prose;
 mod scan;
 mod score;
@@ -46,13 +47,30 @@ pub(crate) use source::source_of;
 pub(crate) use scan::{WINDOW_HEAD, WINDOW_TAIL, Window, is_windowed};
 
 pub fn diagnose(o: &Observation<'_>) -> Diagnosis {
-    diagnose_window(o, Window::of(&o.body, o.form))
+    match &o.log {
+        // Log lines from several requests: each failing one on its own (see `log`).
+        Some(view) if view.requests.len() > 1 => log::diagnose_requests(o, view, diagnose_with),
+        _ => diagnose_window(o, Window::of(&o.body, o.form)),
+    }
 }
 
 /// The diagnosis of `o` whose body is read through the window `w` (a large body of which
 /// only the head and the tail were read).
 pub fn diagnose_window(o: &Observation<'_>, w: Window<'_>) -> Diagnosis {
-    let scan = scan::scan_window(o, w);
+    diagnose_parts(o, w, &[])
+}
+
+/// One request's log lines, with `hints`: signals that say who wrote the log, found
+/// elsewhere in it (one request's lines alone may not name the server whose log they are in).
+fn diagnose_with(o: &Observation<'_>, hints: &[scan::Found]) -> Diagnosis {
+    diagnose_parts(o, Window::of(&o.body, o.form), hints)
+}
+
+fn diagnose_parts(o: &Observation<'_>, w: Window<'_>, hints: &[scan::Found]) -> Diagnosis {
+    let mut scan = scan::scan_window(o, w);
+    if log::add_format_hits(o, &mut scan.hits, hints) {
+        scan.lines = scan::LogLines::new(&o.body, &scan.hits);
+    }
     let scores = score::score(&scan.hits, o.status.is_some());
     let prose = prose::read(o, &scan, &scores);
     // A page quoted HTML-escaped in a post: its signals join the rest, scored again.
@@ -123,6 +141,8 @@ impl Findings {
         let mut notes = o.notes.clone();
         notes.extend(self.scan.note);
         notes.extend(self.choice.note);
+        let mut source = self.choice.source;
+        notes.extend(log::unnamed_format(o, &mut source));
         Diagnosis {
             input_form,
             status,
@@ -138,11 +158,12 @@ impl Findings {
             retry: advice.retry,
             visitor_fixes: advice.visitor_fixes,
             owner_fixes: advice.owner_fixes,
-            source: self.choice.source,
+            source,
             via: self.choice.via,
             evidence: self.evidence,
             ids: self.ids,
             notes,
+            other_failures: Vec::new(),
         }
     }
 }

@@ -43,6 +43,8 @@ pub struct Observation<'a> {
     pub browser: Option<String>,
     pub url: Option<String>,
     pub notes: Vec<String>,
+    /// For text recognised as log lines by their format: the lines of each request.
+    pub log: Option<crate::logs::LogView>,
 }
 
 /// Most headers kept from one response in full (hostile input). Past this, reading goes
@@ -119,7 +121,11 @@ pub fn read(input: &[u8]) -> Result<Observation<'_>, InputError> {
     if crate::text::looks_binary(trimmed) {
         return Err(InputError::Binary);
     }
-    let form = if crate::text::looks_like_html(trimmed) {
+    // Log lines before HTML: a line may quote markup (a WAF's `<script>` payload).
+    let log = crate::logs::read(trimmed);
+    let form = if log.is_some() {
+        InputForm::Log
+    } else if crate::text::looks_like_html(trimmed) {
         InputForm::Html
     } else {
         InputForm::Text
@@ -134,6 +140,7 @@ pub fn read(input: &[u8]) -> Result<Observation<'_>, InputError> {
         browser: None,
         url: None,
         notes: Vec::new(),
+        log,
     })
 }
 
@@ -370,6 +377,7 @@ fn read_http(input: &[u8]) -> Option<Observation<'_>> {
         browser: None,
         url,
         notes,
+        log: None,
     })
 }
 
@@ -671,6 +679,7 @@ fn pick_har(har: Har) -> Result<Observation<'static>, InputError> {
         browser,
         url: Some(entry.request.url).filter(|u| !u.is_empty()),
         notes,
+        log: None,
     })
 }
 
@@ -712,6 +721,7 @@ pub fn from_browser(o: &BrowserObservation) -> Observation<'_> {
         browser: o.browser.clone(),
         url: o.url.clone(),
         notes: Vec::new(),
+        log: None,
     }
 }
 

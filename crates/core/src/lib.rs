@@ -15,6 +15,7 @@ mod error;
 mod ids;
 mod input;
 mod json;
+mod logs;
 mod matcher;
 pub mod model;
 pub mod neterror;
@@ -42,6 +43,12 @@ pub fn diagnose(input: &[u8]) -> Result<Diagnosis, InputError> {
 /// Diagnoses a structured observation sent by a browser front end.
 pub fn diagnose_observation(observation: &BrowserObservation) -> Diagnosis {
     engine::diagnose(&input::from_browser(observation))
+}
+
+/// The meanings of the evidence given for a log line's format (HAProxy's HTTP log, nginx's
+/// error log...): a format, not a literal of a rule file, so the rule tests leave it out.
+pub fn log_format_meanings() -> [&'static str; 6] {
+    logs::format_meanings()
 }
 
 /// Every source the core knows, in id order.

@@ -264,6 +264,23 @@ pub struct Diagnosis {
     /// Things the reader should know about how the input was read
     /// (e.g. a compressed body that could not be inspected).
     pub notes: Vec<String>,
+    /// For log lines from several requests: the other failures the log shows, by kind
+    /// (the diagnosis is of the most recent one). Left out of the JSON when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_failures: Vec<OtherFailure>,
+}
+
+/// Failing requests of one kind in a log, other than the one diagnosed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OtherFailure {
+    /// The status they share, sent or read off the lines.
+    pub status: Option<u16>,
+    /// What each of them was diagnosed as, in one line (the summary of its own diagnosis).
+    pub summary: String,
+    /// How many requests of this kind.
+    pub count: usize,
+    /// The first line of each, most recent first (at most ten).
+    pub lines: Vec<usize>,
 }
 
 #[cfg(test)]

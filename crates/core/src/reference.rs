@@ -60,6 +60,7 @@ pub fn typical(source_id: &str, status: Option<u16>, net_error: Option<&str>) ->
         evidence: Vec::new(),
         ids: Vec::new(),
         notes: Vec::new(),
+        other_failures: Vec::new(),
     })
 }
 

@@ -40,6 +40,9 @@ struct Expect {
     ids: Vec<String>,
     #[serde(default)]
     net_error: Option<String>,
+    /// For a log of several requests: how many other failing requests it shows.
+    #[serde(default)]
+    others: Option<usize>,
 }
 
 fn fixtures() -> Vec<(PathBuf, PathBuf)> {
@@ -222,6 +225,12 @@ fn every_fixture_is_diagnosed_as_its_sidecar_says() {
             && d.net_error.as_deref() != Some(n.as_str())
         {
             problems.push(format!("net_error {:?}, expected {n}", d.net_error));
+        }
+        if let Some(n) = expect.others {
+            let got: usize = d.other_failures.iter().map(|f| f.count).sum();
+            if got != n {
+                problems.push(format!("{got} other failures, expected {n}"));
+            }
         }
         // The snapshot: full diagnosis, compared as JSON values.
         let snap = snapshot_path(input);

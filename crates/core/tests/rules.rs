@@ -210,7 +210,9 @@ fn every_signal_is_triggered_by_some_input() {
             continue;
         };
         for ev in &d.evidence {
-            if matches!(ev.source_id.as_str(), "status" | "net-error") {
+            if matches!(ev.source_id.as_str(), "status" | "net-error")
+                || culprit_core::log_format_meanings().contains(&ev.meaning.as_str())
+            {
                 continue;
             }
             let found = signals_of(ev);

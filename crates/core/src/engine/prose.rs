@@ -247,6 +247,7 @@ fn escaped_page(body: &[u8], lower: &str) -> Option<(usize, Vec<Found>)> {
             browser: None,
             url: None,
             notes: Vec::new(),
+            log: None,
         };
         let sub = scan::scan(&page);
         let Some(author) = score::score(&sub.hits, false).author else {

@@ -80,7 +80,8 @@ pub fn scan_window(o: &Observation<'_>, w: Window<'_>) -> Scan {
     });
     let page = page_text(o.form, head, tail);
     // Log signals count only in text a person pasted.
-    let may_be_log = o.form == InputForm::Text;
+    // (`Log`: text that input reading recognised as log lines by their format.)
+    let may_be_log = matches!(o.form, InputForm::Text | InputForm::Log);
     let hits = find(&o.headers, head, tail, &page, may_be_log);
     let form = if may_be_log && hits.iter().any(|h| h.signal.place == Place::Log) {
         InputForm::Log
@@ -118,7 +119,7 @@ fn window(body: &[u8], form: InputForm) -> (&[u8], Option<(usize, &[u8])>) {
 
 /// Whether a body of `len` bytes in an input of `form` is read in a head and a tail window.
 pub fn is_windowed(form: InputForm, len: usize) -> bool {
-    let pasted = matches!(form, InputForm::Text | InputForm::Html);
+    let pasted = matches!(form, InputForm::Text | InputForm::Html | InputForm::Log);
     !pasted && len > WINDOW_HEAD + WINDOW_TAIL
 }
 
@@ -127,7 +128,9 @@ pub fn is_windowed(form: InputForm, len: usize) -> bool {
 /// ellipsis.
 fn page_text(form: InputForm, head: &[u8], tail: Option<(usize, &[u8])>) -> PageText {
     let is_html =
-        form == InputForm::Html || (form != InputForm::Text && text::looks_like_html(head));
+        // Log lines are text whatever they quote (a WAF's line with a `<script>` payload).
+        form == InputForm::Html
+            || (!matches!(form, InputForm::Text | InputForm::Log) && text::looks_like_html(head));
     let visible = |part: &[u8]| {
         if is_html {
             text::html_text(part)

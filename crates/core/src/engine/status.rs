@@ -46,7 +46,9 @@ pub fn status(o: &Observation<'_>, scan: &Scan, scores: &Scores) -> Status {
     let net_info = net_error.as_deref().and_then(crate::neterror::info);
     let (code, inferred) = match o.status {
         Some(s) => (Some(s), None),
-        None => match infer_status(&scan.hits, &scan.page, scores.author, &scan.lines) {
+        None => match log_status(o)
+            .or_else(|| infer_status(&scan.hits, &scan.page, scores.author, &scan.lines))
+        {
             Some((s, ev)) => (Some(s), Some(ev)),
             None => (None, None),
         },
@@ -182,6 +184,23 @@ fn find_net_error(text: &str) -> Option<String> {
         }
     }
     best.map(|(_, c)| c.to_string())
+}
+
+/// The status one request's access or HAProxy log line records: what was sent to the
+/// client, so it comes before any status a signal implies.
+fn log_status(o: &Observation<'_>) -> Option<(u16, (String, Location))> {
+    let [request] = o.log.as_ref()?.requests.as_slice() else {
+        return None;
+    };
+    let (code, line) = request.status?;
+    let text = String::from_utf8_lossy(o.body.get(line.start..line.end).unwrap_or_default());
+    Some((
+        code,
+        (
+            text::shorten(&text, 120),
+            Location::Log { line: line.number },
+        ),
+    ))
 }
 
 /// Reads a status off a page without a status line: from a signal that implies one, else

@@ -72,5 +72,6 @@ pub fn obs(
         browser: None,
         url: None,
         notes: Vec::new(),
+        log: None,
     }
 }
