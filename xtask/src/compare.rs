@@ -578,7 +578,14 @@ fn split_curl_verbose(input: &[u8]) -> Option<Split<'_>> {
     let mut body = Vec::new();
     let mut in_head = false;
     for (line, start, next) in lines(input) {
-        if let Some(rest) = line.strip_prefix(b"< ").or_else(|| line.strip_prefix(b"<")) {
+        // `< ` starts a response line (`<` alone ends the head); a body line such as `<html>`
+        // is not one.
+        let response_line = if line == b"<" {
+            Some(&b""[..])
+        } else {
+            line.strip_prefix(b"< ")
+        };
+        if let Some(rest) = response_line {
             if rest.starts_with(b"HTTP/") {
                 status_line = Some(rest.to_vec());
                 header_lines.clear();
@@ -1663,6 +1670,19 @@ mod tests {
         );
         assert_eq!(text(&page.wire_body), "no healthy upstream");
         assert!(page.changes.is_empty(), "{:?}", page.changes);
+    }
+
+    #[test]
+    fn keeps_html_body_lines_of_curl_verbose_output() {
+        let page = prepared(
+            "> GET / HTTP/1.1\n>\n< HTTP/1.1 503 Service Temporarily Unavailable\n\
+             < Server: awselb/2.0\n< \n<html>\n<center><h1>503</h1></center>\n</html>\n\
+             * Connection #0 to host x left intact\n",
+        );
+        assert_eq!(
+            text(&page.wire_body),
+            "<html>\n<center><h1>503</h1></center>\n</html>\n"
+        );
     }
 
     #[test]
