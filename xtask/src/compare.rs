@@ -188,38 +188,50 @@ const WAFW00F_NAMES: &[(&str, &[&str])] = &[
 /// WhatWeb plugin names that name a product.
 const WHATWEB_PLUGINS: &[(&str, &[&str])] = &[
     ("Akamai-Global-Host", &["akamai"]),
+    ("AmazonElasticLoadBalancer", &["aws-elb"]),
     ("Apache", &["apache"]),
+    ("Apache-Tomcat", &["tomcat"]),
     ("Apache-Traffic-Server", &["trafficserver"]),
     ("ASP_NET", &["aspnet"]),
-    ("Apache-Tomcat", &["tomcat"]),
+    ("Barracuda-Load-Balancer", &["barracuda"]),
+    ("Barracuda-Waf", &["barracuda"]),
+    ("Blue-Coat-ProxySG", &["bluecoat"]),
     ("Caddy", &["caddy"]),
     ("CloudFlare", &["cloudflare"]),
     ("CloudFront", &["cloudfront"]),
     ("Django", &["django"]),
     ("Express", &["node"]),
+    ("F5-BigIP", &["f5-bigip"]),
+    ("Fortinet-Firewall", &["fortinet"]),
+    ("FortiWeb", &["fortinet"]),
     ("HAProxy", &["haproxy"]),
+    ("imperva-securesphere", &["imperva"]),
     ("Incapsula-WAF", &["imperva"]),
     ("Jetty", &["jetty"]),
     ("Laravel", &["laravel"]),
+    ("lighttpd", &["lighttpd"]),
     ("LiteSpeed", &["litespeed"]),
     ("Microsoft-HTTPAPI", &["iis"]),
     ("Microsoft-IIS", &["iis"]),
     ("ModSecurity", &["modsecurity"]),
     ("Next.js", &["nextjs"]),
+    ("nginx", &["nginx"]),
     ("OpenResty", &["openresty"]),
+    ("Pantheon", &["pantheon"]),
     ("PHP", &["php"]),
     ("Ruby-on-Rails", &["rails"]),
+    ("Shopify", &["shopify"]),
+    ("Spring-Framework", &["spring-boot"]),
     ("Squid", &["squid"]),
     ("Squid-Web-Proxy-Cache", &["squid"]),
     ("Sucuri-Firewall", &["sucuri"]),
     ("Symfony", &["symfony"]),
+    ("Tengine-Web-Server", &["tengine"]),
     ("Tinyproxy", &["tinyproxy"]),
     ("Tomcat", &["tomcat"]),
     ("Varnish", &["varnish"]),
     ("Werkzeug", &["flask"]),
     ("WordPress", &["wordpress"]),
-    ("lighttpd", &["lighttpd"]),
-    ("nginx", &["nginx"]),
 ];
 
 /// What WhatWeb's `X-Powered-By[...]` and `PoweredBy[...]` name (each comma-separated part):
@@ -242,27 +254,30 @@ const SERVER_HEADERS: &[(&str, &[&str])] = &[
     ("AkamaiGHost", &["akamai"]),
     ("AkamaiNetStorage", &["akamai"]),
     ("AmazonS3", &["aws-s3"]),
-    ("Apache-Coyote", &["tomcat"]),
     ("Apache", &["apache"]),
+    ("Apache-Coyote", &["tomcat"]),
     ("ATS", &["trafficserver"]),
     ("awselb", &["aws-elb"]),
+    ("BigIP", &["f5-bigip"]),
     ("BunnyCDN", &["bunnycdn"]),
     ("Caddy", &["caddy"]),
     ("cloudflare", &["cloudflare"]),
     ("CloudFront", &["cloudfront"]),
     ("envoy", &["envoy"]),
-    ("istio-envoy", &["envoy"]),
     ("ESF", &["google"]),
+    ("Fly", &["fly"]),
     ("GFE", &["google"]),
-    ("Google Frontend", &["google"]),
-    ("gws", &["google"]),
     ("GitHub.com", &["github-pages"]),
+    ("Google Frontend", &["google"]),
     ("gunicorn", &["gunicorn"]),
+    ("gws", &["google"]),
     ("h2o", &["h2o"]),
     ("HAProxy", &["haproxy"]),
+    ("istio-envoy", &["istio"]),
     ("Jetty", &["jetty"]),
     ("Kestrel", &["aspnet"]),
     ("keycdn", &["keycdn"]),
+    ("kong", &["kong"]),
     ("lighttpd", &["lighttpd"]),
     ("LiteSpeed", &["litespeed"]),
     (
@@ -280,10 +295,11 @@ const SERVER_HEADERS: &[(&str, &[&str])] = &[
     ("Sucuri", &["sucuri"]),
     ("tengine", &["tengine"]),
     ("tinyproxy", &["tinyproxy"]),
+    ("uWSGI", &["uwsgi"]),
     ("Varnish", &["varnish"]),
     ("Vercel", &["vercel"]),
-    ("uWSGI", &["uwsgi"]),
     ("Werkzeug", &["flask"]),
+    ("Zscaler", &["zscaler"]),
 ];
 
 /// Wappalyzer technology names that name a product.
@@ -299,14 +315,18 @@ const WAPPALYZER_NAMES: &[(&str, &[&str])] = &[
     ("Apache Traffic Server", &["trafficserver"]),
     ("AWS WAF Captcha", &["aws-waf"]),
     ("Azure Front Door", &["azure-front-door"]),
+    ("Bunny", &["bunnycdn"]),
     ("Caddy", &["caddy"]),
     ("Cloudflare", &["cloudflare"]),
     ("Cloudflare Bot Management", &["cloudflare"]),
     ("Django", &["django"]),
     ("Envoy", &["envoy"]),
     ("Express", &["node"]),
+    ("F5 BigIP", &["f5-bigip"]),
     ("Fastly", &["fastly"]),
     ("Flask", &["flask"]),
+    ("Fly.io", &["fly"]),
+    ("Fortinet FortiGate", &["fortinet"]),
     ("GitHub Pages", &["github-pages"]),
     ("Google Cloud", &["google"]),
     ("Google Cloud CDN", &["google"]),
@@ -320,6 +340,9 @@ const WAPPALYZER_NAMES: &[(&str, &[&str])] = &[
     ("Incapsula", &["imperva"]),
     ("Jetty", &["jetty"]),
     ("Kestrel", &["aspnet"]),
+    ("KeyCDN", &["keycdn"]),
+    ("Kinsta", &["kinsta"]),
+    ("Kong", &["kong"]),
     ("Laravel", &["laravel"]),
     ("lighttpd", &["lighttpd"]),
     ("LiteSpeed", &["litespeed"]),
@@ -331,15 +354,21 @@ const WAPPALYZER_NAMES: &[(&str, &[&str])] = &[
     ("Nginx", &["nginx"]),
     ("Node.js", &["node"]),
     ("OpenResty", &["openresty"]),
+    ("Pantheon", &["pantheon"]),
     ("PHP", &["php"]),
     ("Railway", &["railway"]),
+    ("Render", &["render"]),
     ("Ruby on Rails", &["rails"]),
+    ("Shopify", &["shopify"]),
     ("Spring", &["spring-boot"]),
+    ("StackPath", &["stackpath"]),
     ("Sucuri", &["sucuri"]),
     ("Symfony", &["symfony"]),
+    ("Tengine", &["tengine"]),
     ("Varnish", &["varnish"]),
     ("Vercel", &["vercel"]),
     ("WordPress", &["wordpress"]),
+    ("WP Engine", &["wpengine"]),
 ];
 
 /// The ids `name` stands for in `table`.
@@ -1814,25 +1843,12 @@ mod tests {
             server_header_ids("Apache/2.4.62 (Debian)"),
             Some(&["apache"][..])
         );
-        assert_eq!(server_header_ids("istio-envoy"), Some(&["envoy"][..]));
+        assert_eq!(server_header_ids("istio-envoy"), Some(&["istio"][..]));
+        assert_eq!(server_header_ids("envoy"), Some(&["envoy"][..]));
         assert_eq!(server_header_ids("nginx/1.22.1"), Some(&["nginx"][..]));
         assert_eq!(server_header_ids("Cowboy"), None);
         assert_eq!(prefix_ids(POWERED_BY, "PHP/8.2.36"), Some(&["php"][..]));
     }
-
-    /// Ids the tables may name that are not products of Culprit's yet: the ones issue #8 asks
-    /// for. Any other id is a typo.
-    const PLANNED: &[&str] = &[
-        "barracuda",
-        "bunnycdn",
-        "f5-bigip",
-        "fortinet",
-        "keycdn",
-        "paloalto",
-        "stackpath",
-        "tengine",
-        "zscaler",
-    ];
 
     #[test]
     fn every_mapped_id_is_a_source() {
@@ -1855,7 +1871,7 @@ mod tests {
             for (name, ids) in table {
                 for id in *ids {
                     assert!(
-                        known.contains(*id) || PLANNED.contains(id),
+                        known.contains(*id),
                         "{name} maps to `{id}`, which is no source id"
                     );
                 }
