@@ -273,7 +273,8 @@ const SERVER_HEADERS: &[(&str, &[&str])] = &[
     ("gws", &["google"]),
     ("h2o", &["h2o"]),
     ("HAProxy", &["haproxy"]),
-    ("istio-envoy", &["istio"]),
+    // Istio's build of Envoy: it names both.
+    ("istio-envoy", &["envoy", "istio"]),
     ("Jetty", &["jetty"]),
     ("Kestrel", &["aspnet"]),
     ("keycdn", &["keycdn"]),
@@ -1843,7 +1844,10 @@ mod tests {
             server_header_ids("Apache/2.4.62 (Debian)"),
             Some(&["apache"][..])
         );
-        assert_eq!(server_header_ids("istio-envoy"), Some(&["istio"][..]));
+        assert_eq!(
+            server_header_ids("istio-envoy"),
+            Some(&["envoy", "istio"][..])
+        );
         assert_eq!(server_header_ids("envoy"), Some(&["envoy"][..]));
         assert_eq!(server_header_ids("nginx/1.22.1"), Some(&["nginx"][..]));
         assert_eq!(server_header_ids("Cowboy"), None);
