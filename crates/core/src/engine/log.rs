@@ -125,15 +125,20 @@ pub fn diagnose_requests(
     d.other_failures = by_kind(&failures);
     let others: usize = d.other_failures.iter().map(|f| f.count).sum();
     let line = request.first_line();
+    let total = view.requests.len();
+    // Counted among the requests examined: all that may have failed, or the last ones.
+    let among = if skipped > 0 {
+        format!("of the last {MAX_EXAMINED} requests that may have failed, ")
+    } else {
+        String::new()
+    };
     d.notes.push(if others == 0 {
         format!(
-            "The log holds {} requests; only the one at line {line} failed, and it is the one diagnosed.",
-            view.requests.len()
+            "The log holds {total} requests; {among}only the one at line {line} failed, and it is the one diagnosed."
         )
     } else {
         format!(
-            "The log holds {} requests, {} of which failed; the most recent failure on the server's side (line {line}) is diagnosed, and {} listed by kind.",
-            view.requests.len(),
+            "The log holds {total} requests; {among}{} failed. The most recent failure on the server's side (line {line}) is diagnosed, and {} listed by kind.",
             others + 1,
             if others == 1 {
                 "the other one is".to_string()
@@ -144,7 +149,7 @@ pub fn diagnose_requests(
     });
     if skipped > 0 {
         d.notes.push(format!(
-            "Only the last {MAX_EXAMINED} requests that may have failed were examined; {skipped} earlier ones were not."
+            "The {skipped} earlier requests that may have failed were not examined (at most {MAX_EXAMINED} are)."
         ));
     }
     d
