@@ -53,10 +53,14 @@ impl<'a> Collapser<'a> {
         let bytes = s.as_bytes();
         // Fastest path, most text between two tags: printable ASCII words with single
         // spaces between them. The check runs without branches per byte (it vectorises).
+        let next = bytes.get(1..).unwrap_or_default();
         if bytes
             .iter()
             .fold(true, |ok, &b| ok & (b.wrapping_sub(b' ') < 0x5f))
-            && memchr::memmem::find(bytes, b"  ").is_none()
+            && !bytes
+                .iter()
+                .zip(next)
+                .fold(false, |two, (&a, &b)| two | ((a == b' ') & (b == b' ')))
         {
             let inner = s.strip_prefix(' ').unwrap_or(s);
             if inner.len() < s.len() {
