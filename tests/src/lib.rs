@@ -1103,6 +1103,10 @@ pub struct Server<'a> {
     pub host: &'a str,
     /// How long to wait for a log line.
     pub log_wait: Duration,
+    /// How long the server may take to listen (a JVM needs longer than a proxy).
+    pub start_wait: Duration,
+    /// How long each request may take.
+    pub fetch_wait: Duration,
 }
 
 impl<'a> Server<'a> {
@@ -1122,6 +1126,8 @@ impl<'a> Server<'a> {
             prepare: None,
             host: "localhost",
             log_wait: Duration::from_secs(3),
+            start_wait: Duration::from_secs(15),
+            fetch_wait: Duration::from_secs(10),
         }
     }
 }
@@ -1364,7 +1370,9 @@ impl<'a> Server<'a> {
             proc = proc.with_pid_file(running.fill(pid_file));
         }
         let proc = running.proc.insert(proc);
-        proc.ready(port);
+        if let Err(e) = proc.wait_ready(port, self.start_wait) {
+            panic!("{e}");
+        }
         running
     }
 
@@ -1432,7 +1440,7 @@ impl Running<'_> {
                     _ => 0,
                 })
                 .collect();
-            let timeout = Duration::from_secs(10);
+            let timeout = self.server.fetch_wait;
             let (path, fetched) = match c.request {
                 Request::Get(path) => {
                     let path = fill(path);

@@ -8,8 +8,8 @@
 
 use culprit_core::Hop;
 use culprit_tests::{
-    Broken, Case, Failures, Proc, WorkDir, broken_upstream, fetch, fetch_via_proxy, free_port,
-    note_banner_version, output_of, require, spawn, wait_for_log, workdir,
+    Broken, Case, Failures, Server, broken_upstream, fetch, fetch_via_proxy, note_banner_version,
+    output_of, require, wait_for_log,
 };
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -17,31 +17,10 @@ use std::time::{Duration, Instant};
 const SOURCE: &str = "tinyproxy";
 const FETCH: Duration = Duration::from_secs(10);
 const LOG_WAIT: Duration = Duration::from_secs(3);
-/// Debian's page template (the package's default configuration uses it).
-const TEMPLATE: &str = "/usr/share/tinyproxy/default.html";
 /// A host name that never resolves (RFC 6761).
 const NO_SUCH_HOST: &str = "culprit-test-host.invalid";
 
-struct Tinyproxy {
-    wd: WorkDir,
-    _proc: Proc,
-    port: u16,
-}
-
-impl Tinyproxy {
-    fn log(&self) -> std::path::PathBuf {
-        self.wd.join("tinyproxy.log")
-    }
-}
-
-/// Starts tinyproxy in the foreground with `extra` appended to a minimal configuration.
-fn start(name: &str, extra: &str) -> Tinyproxy {
-    let tinyproxy = require("tinyproxy");
-    let wd = workdir(name);
-    let dir = wd.path().display().to_string();
-    let port = free_port();
-    let conf = format!(
-        "Port {port}
+const CONF: &str = "Port {port}
 Listen 127.0.0.1
 Timeout 2
 LogFile \"{dir}/tinyproxy.log\"
@@ -49,23 +28,35 @@ LogLevel Info
 PidFile \"{dir}/tinyproxy.pid\"
 MaxClients 20
 ViaProxyName \"tinyproxy\"
-{extra}"
-    );
-    let conf_path = wd.write("tinyproxy.conf", conf);
-    let mut proc = spawn(
-        Command::new(&tinyproxy)
-            .arg("-d")
-            .arg("-c")
-            .arg(&conf_path)
-            .current_dir(wd.path()),
-    );
-    proc.ready(port);
-    Tinyproxy {
-        wd,
-        _proc: proc,
-        port,
-    }
-}
+{extra}";
+
+/// Tinyproxy in the foreground with `{extra}` appended to a minimal configuration.
+const SERVER: Server = Server {
+    args: &["-d", "-c", "{dir}/tinyproxy.conf"],
+    files: &[("tinyproxy.conf", CONF)],
+    ..Server::new(SOURCE, "Tinyproxy", "tinyproxy")
+};
+
+/// With its built-in pages.
+const PLAIN: Server = Server {
+    vars: &[("{extra}", "Allow 127.0.0.1\n")],
+    ..SERVER
+};
+
+/// With Debian's page template, as the packaged configuration serves it.
+const TEMPLATED: Server = Server {
+    vars: &[(
+        "{extra}",
+        "Allow 127.0.0.1\nDefaultErrorFile \"/usr/share/tinyproxy/default.html\"\n",
+    )],
+    ..SERVER
+};
+
+/// With an Allow list that leaves the visitor out.
+const STRICT: Server = Server {
+    vars: &[("{extra}", "Allow 192.0.2.1\n")],
+    ..SERVER
+};
 
 pub fn run() {
     let tinyproxy = require("tinyproxy");
@@ -78,7 +69,7 @@ pub fn run() {
     let hanging = broken_upstream(Broken::Hang);
 
     // Built-in pages.
-    let plain = start("tinyproxy", "Allow 127.0.0.1\n");
+    let plain = PLAIN.start(&[]);
     let refused_url = format!("http://{}/refused", refused.addr());
     Case {
         source: SOURCE,
@@ -100,7 +91,7 @@ pub fn run() {
     }
     .log_lines(
         wait_for_log(
-            &plain.log(),
+            &plain.wd.join("tinyproxy.log"),
             &format!("Could not establish a connection to {}", refused.addr()),
             LOG_WAIT,
         ),
@@ -129,7 +120,7 @@ pub fn run() {
         hop: Hop::Network,
     }
     .log_lines(
-        wait_for_log(&plain.log(), NO_SUCH_HOST, LOG_WAIT).map(|l| {
+        wait_for_log(&plain.wd.join("tinyproxy.log"), NO_SUCH_HOST, LOG_WAIT).map(|l| {
             l.lines()
                 .filter(|line| line.contains("opensock"))
                 .map(|line| format!("{line}\n"))
@@ -191,16 +182,17 @@ pub fn run() {
             hop: Hop::Origin,
         }
         .log_lines(
-            log_excerpt(&plain.log(), &format!("GET {url} "), logged),
+            log_excerpt(
+                &plain.wd.join("tinyproxy.log"),
+                &format!("GET {url} "),
+                logged,
+            ),
             &mut failures,
         );
     }
 
     // Debian's template, as the packaged configuration serves it.
-    let templated = start(
-        "tinyproxy-template",
-        &format!("Allow 127.0.0.1\nDefaultErrorFile \"{TEMPLATE}\"\n"),
-    );
+    let templated = TEMPLATED.start(&[]);
     Case {
         source: SOURCE,
         case: "upstream-refused-debian-template",
@@ -214,7 +206,7 @@ pub fn run() {
     );
 
     // The visitor is not on the Allow list.
-    let strict = start("tinyproxy-deny", "Allow 192.0.2.1\n");
+    let strict = STRICT.start(&[]);
     Case {
         source: SOURCE,
         case: "access-denied",
