@@ -1154,6 +1154,8 @@ pub enum Expect {
     Page,
     /// A status the server only passed on from the upstream: checked, never captured.
     Relayed,
+    /// Nothing: the server closes the connection without a byte (its log says why).
+    NoAnswer,
 }
 
 /// Where a case's log lines come from.
@@ -1289,6 +1291,14 @@ impl<'a> LiveCase<'a> {
     pub const fn relayed(self) -> Self {
         LiveCase {
             expect: Expect::Relayed,
+            ..self
+        }
+    }
+
+    /// The server must drop the connection without a byte; only the case's logs are captured.
+    pub const fn no_answer(self) -> Self {
+        LiveCase {
+            expect: Expect::NoAnswer,
             ..self
         }
     }
@@ -1457,6 +1467,18 @@ impl Running<'_> {
             match (fetched, c.expect) {
                 (Some(got), Expect::Page) => expect.page(got, failures),
                 (Some(got), Expect::Relayed) => relayed(failures, c.case, got, c.status),
+                (Some(got), Expect::NoAnswer) => {
+                    if let Ok(raw) = got {
+                        failures.record::<()>(
+                            c.case,
+                            Err(format!(
+                                "expected {} to close without answering {path}, got:\n{}",
+                                self.server.name,
+                                String::from_utf8_lossy(&raw)
+                            )),
+                        );
+                    }
+                }
                 (None, _) => {}
             }
             if let Some(up) = up {

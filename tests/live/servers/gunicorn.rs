@@ -6,10 +6,7 @@
 //! the client gets no answer at all, and only the error log says why.
 
 use culprit_core::Hop;
-use culprit_tests::{
-    Case, Failures, LiveCase, Log, Server, fetch, note_banner_version, output_of, require,
-    wait_for_lines,
-};
+use culprit_tests::{LiveCase, Log, Server, note_banner_version, output_of, require};
 use std::process::Command;
 use std::time::Duration;
 
@@ -42,6 +39,7 @@ const SERVER: Server = Server {
         "app:application",
     ],
     files: &[("app.py", APP)],
+    log_wait: Duration::from_secs(10),
     ..Server::new(SOURCE, "Gunicorn", "gunicorn")
 };
 
@@ -65,6 +63,16 @@ const CASES: &[LiveCase] = &[
         "bad-request",
         "a request line with a space in the path",
     ),
+    // A request that outlives --timeout: the worker is killed and the client gets nothing.
+    LiveCase::get(
+        "/slow",
+        0,
+        Hop::Origin,
+        "worker-timeout",
+        "a request that outlived the 2 s worker timeout",
+    )
+    .no_answer()
+    .logs(&[Log::lines(LOG, "WORKER TIMEOUT").named("-log", "error log")]),
 ];
 
 #[test]
@@ -72,37 +80,5 @@ fn gunicorn_serving_a_failing_app() {
     let banner = output_of(Command::new(require("gunicorn")).arg("--version"));
     // `gunicorn (version 20.1.0)`: the closing parenthesis is not part of the version.
     note_banner_version(SOURCE, &banner.replace(')', " "), "(version ", "Gunicorn");
-    let running = SERVER.start(CASES);
-    let mut failures = Failures::new();
-    running.run_cases(CASES, &mut failures);
-
-    // A request that outlives --timeout: the worker is killed and the client gets nothing.
-    let slow = fetch(running.port, "localhost", "/slow", Duration::from_secs(10));
-    if let Ok(raw) = slow {
-        failures.record::<()>(
-            "worker-timeout",
-            Err(format!(
-                "expected no answer for /slow, got:\n{}",
-                String::from_utf8_lossy(&raw)
-            )),
-        );
-    }
-    Case {
-        source: SOURCE,
-        case: "worker-timeout-log",
-        what: "error log, a request that outlived the 2 s worker timeout",
-        status: 0,
-        hop: Hop::Origin,
-    }
-    .log_lines(
-        wait_for_lines(
-            &running.wd.join(LOG),
-            0,
-            "WORKER TIMEOUT",
-            "",
-            Duration::from_secs(10),
-        ),
-        &mut failures,
-    );
-    running.finish(failures);
+    SERVER.run(CASES);
 }

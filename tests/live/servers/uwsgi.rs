@@ -7,16 +7,12 @@
 //! bare "Internal Server Error" body names nobody and is only checked for its status).
 
 use culprit_core::Hop;
-use culprit_tests::{
-    Case, Failures, Running, Server, fetch, note_version, output_of, relayed, require,
-    wait_for_lines,
-};
+use culprit_tests::{LiveCase, Log, Server, note_version, output_of, require};
 use std::process::Command;
 use std::time::Duration;
 
 const SOURCE: &str = "uwsgi";
 const LOG: &str = "uwsgi.stderr";
-const WAIT: Duration = Duration::from_secs(10);
 
 /// `/boom` raises, `/slow` outlives the harakiri timeout, the rest answers.
 const APP: &str = "import time
@@ -53,6 +49,7 @@ const APP_SERVER: Server = Server {
         "5",
     ],
     files: &[("app.py", APP)],
+    log_wait: Duration::from_secs(10),
     ..Server::new(SOURCE, "uWSGI", "uwsgi")
 };
 
@@ -70,41 +67,43 @@ const BROKEN_SERVER: Server = Server {
         "1",
     ],
     files: &[("broken.py", BROKEN)],
+    log_wait: Duration::from_secs(10),
     ..Server::new(SOURCE, "uWSGI", "uwsgi")
 };
 
-fn no_answer(port: u16, path: &str, case: &str, failures: &mut Failures) {
-    if let Ok(raw) = fetch(port, "localhost", path, WAIT) {
-        failures.record::<()>(
-            case,
-            Err(format!(
-                "expected uWSGI to close without answering {path}, got:\n{}",
-                String::from_utf8_lossy(&raw)
-            )),
-        );
-    }
-}
+const APP_CASES: &[LiveCase] = &[
+    LiveCase::get(
+        "/boom",
+        500,
+        Hop::Origin,
+        "app-exception",
+        "a WSGI app that raises an exception (the client got no answer)",
+    )
+    .no_answer()
+    .logs(&[Log::lines(LOG, "GET /boom =>").named("-log", "request log")]),
+    LiveCase::get(
+        "/slow",
+        0,
+        Hop::Origin,
+        "harakiri",
+        "a request that outlived the 2 s --harakiri timeout (the client got no answer)",
+    )
+    .no_answer()
+    .logs(&[Log::lines(LOG, "HARAKIRI ON WORKER").named("-log", "log")]),
+];
 
-fn log_case(
-    running: &Running<'_>,
-    case: &'static str,
-    what: &'static str,
-    status: u16,
-    needle: &str,
-    failures: &mut Failures,
-) {
-    Case {
-        source: SOURCE,
-        case,
-        what,
-        status,
-        hop: Hop::Origin,
-    }
-    .log_lines(
-        wait_for_lines(&running.wd.join(LOG), 0, needle, "", WAIT),
-        failures,
-    );
-}
+const BROKEN_CASES: &[LiveCase] = &[
+    // The body is a bare "Internal Server Error": nothing on it names uWSGI.
+    LiveCase::get(
+        "/",
+        500,
+        Hop::Origin,
+        "no-app",
+        "a request to a worker whose app failed to import",
+    )
+    .relayed()
+    .logs(&[Log::lines(LOG, "no python application found").named("-log", "log")]),
+];
 
 fn note() {
     let version = output_of(Command::new(require("uwsgi")).arg("--version"));
@@ -115,48 +114,11 @@ fn note() {
 #[test]
 fn uwsgi_running_a_failing_app() {
     note();
-    let running = APP_SERVER.start(&[]);
-    let mut failures = Failures::new();
-    no_answer(running.port, "/boom", "app-exception", &mut failures);
-    log_case(
-        &running,
-        "app-exception-log",
-        "request log, a WSGI app that raises an exception (the client got no answer)",
-        500,
-        "GET /boom =>",
-        &mut failures,
-    );
-    no_answer(running.port, "/slow", "harakiri", &mut failures);
-    log_case(
-        &running,
-        "harakiri-log",
-        "log, a request that outlived the 2 s --harakiri timeout (the client got no answer)",
-        0,
-        "HARAKIRI ON WORKER",
-        &mut failures,
-    );
-    running.finish(failures);
+    APP_SERVER.run(APP_CASES);
 }
 
 #[test]
 fn uwsgi_with_an_app_that_failed_to_import() {
     note();
-    let running = BROKEN_SERVER.start(&[]);
-    let mut failures = Failures::new();
-    // The body is a bare "Internal Server Error": nothing on it names uWSGI.
-    relayed(
-        &mut failures,
-        "no-app",
-        fetch(running.port, "localhost", "/", WAIT),
-        500,
-    );
-    log_case(
-        &running,
-        "no-app-log",
-        "log, a request to a worker whose app failed to import",
-        500,
-        "no python application found",
-        &mut failures,
-    );
-    running.finish(failures);
+    BROKEN_SERVER.run(BROKEN_CASES);
 }
