@@ -1183,6 +1183,9 @@ pub struct Log<'a> {
     pub keep: &'a str,
     /// Only lines written after the case's request was sent.
     pub since_request: bool,
+    /// When set (templated): instead of every line holding `needle`, the lines from the first
+    /// one holding it through the first one from there holding this.
+    pub until: &'a str,
 }
 
 impl<'a> Log<'a> {
@@ -1195,6 +1198,7 @@ impl<'a> Log<'a> {
             needle,
             keep: "",
             since_request: false,
+            until: "",
         }
     }
 
@@ -1209,6 +1213,10 @@ impl<'a> Log<'a> {
 
     pub const fn keep(self, keep: &'a str) -> Self {
         Log { keep, ..self }
+    }
+
+    pub const fn until(self, until: &'a str) -> Self {
+        Log { until, ..self }
     }
 
     pub const fn since_request(self) -> Self {
@@ -1487,6 +1495,12 @@ impl Running<'_> {
             for (log, offset) in c.logs.iter().zip(offsets) {
                 let fill = |t: &str| fill(t).replace("{path}", &path).replace("{url}", &path);
                 let lines = match log.from {
+                    LogFrom::File(file) if !log.until.is_empty() => wait_for_excerpt(
+                        &self.wd.join(file),
+                        &fill(log.needle),
+                        &fill(log.until),
+                        self.server.log_wait,
+                    ),
                     LogFrom::File(file) => wait_for_lines(
                         &self.wd.join(file),
                         offset,
@@ -1551,6 +1565,36 @@ pub fn wait_for_lines(
         if Instant::now() >= deadline {
             return Err(format!(
                 "{} has no line containing {needle:?} after {timeout:?}; it holds:\n{text}",
+                path.display()
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Waits until `path` holds a line with `needle` and, from there on, one with `until`, then
+/// returns the lines from the first through the second (each ending in a newline).
+pub fn wait_for_excerpt(
+    path: &Path,
+    needle: &str,
+    until: &str,
+    timeout: Duration,
+) -> Result<String, String> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        let all = std::fs::read(path).unwrap_or_default();
+        let text = String::from_utf8_lossy(&all);
+        let excerpt: Vec<&str> = text.lines().skip_while(|l| !l.contains(needle)).collect();
+        if let Some(end) = excerpt.iter().position(|l| l.contains(until)) {
+            return Ok(excerpt
+                .iter()
+                .take(end + 1)
+                .map(|l| format!("{l}\n"))
+                .collect());
+        }
+        if Instant::now() >= deadline {
+            return Err(format!(
+                "{} has no {until:?} after {needle:?} within {timeout:?}; it holds:\n{text}",
                 path.display()
             ));
         }

@@ -8,17 +8,12 @@
 
 use culprit_core::Hop;
 use culprit_tests::{
-    Broken, Case, Failures, Server, broken_upstream, fetch, fetch_via_proxy, note_banner_version,
-    output_of, require, wait_for_log,
+    Broken, Failures, LiveCase, Log, Request, Server, note_banner_version, output_of, require,
 };
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 const SOURCE: &str = "tinyproxy";
-const FETCH: Duration = Duration::from_secs(10);
-const LOG_WAIT: Duration = Duration::from_secs(3);
-/// A host name that never resolves (RFC 6761).
-const NO_SUCH_HOST: &str = "culprit-test-host.invalid";
+const LOG: &str = "tinyproxy.log";
 
 const CONF: &str = "Port {port}
 Listen 127.0.0.1
@@ -34,14 +29,93 @@ ViaProxyName \"tinyproxy\"
 const SERVER: Server = Server {
     args: &["-d", "-c", "{dir}/tinyproxy.conf"],
     files: &[("tinyproxy.conf", CONF)],
+    // Requests that are not through the proxy are asked of the proxy itself.
+    host: "127.0.0.1:{port}",
     ..Server::new(SOURCE, "Tinyproxy", "tinyproxy")
 };
+
+/// The broken server's page through the proxy: `http://127.0.0.1:<port>/<name>`.
+const THROUGH: Request = Request::Proxy("http://{addr}/{name}");
 
 /// With its built-in pages.
 const PLAIN: Server = Server {
     vars: &[("{extra}", "Allow 127.0.0.1\n")],
     ..SERVER
 };
+
+const PLAIN_CASES: &[LiveCase] = &[
+    LiveCase::upstream(
+        Broken::Refused,
+        500,
+        "upstream-refused",
+        "the server's port refused the connection, built-in page",
+    )
+    .request(THROUGH),
+    LiveCase::log_only(
+        "upstream-refused-log",
+        "log, the server's port refused the connection",
+        500,
+        &[Log::lines(
+            LOG,
+            "Could not establish a connection to 127.0.0.1:{port:refused}",
+        )
+        .named("", "")],
+    ),
+    // An expert says network (see the log case), but this page is byte for byte the one for a
+    // refused connection, so the core can only say origin; the sidecar does not assert a hop.
+    // (The name never resolves: RFC 6761.)
+    LiveCase::get(
+        "",
+        500,
+        Hop::Origin,
+        "upstream-dns",
+        "the server's name does not resolve, built-in page",
+    )
+    .request(Request::Proxy("http://culprit-test-host.invalid/")),
+    // A forward proxy's failed lookup is the visitor's network hop, as for a browser.
+    LiveCase {
+        hop: Hop::Network,
+        ..LiveCase::log_only(
+            "upstream-dns-log",
+            "log, the server's name does not resolve",
+            500,
+            &[Log::lines(LOG, "culprit-test-host.invalid")
+                .keep("opensock")
+                .named("", "")],
+        )
+    },
+    LiveCase::get(
+        "/",
+        400,
+        Hop::Browser,
+        "not-a-proxy-request",
+        "a plain (not absolute-URI) request sent to the proxy",
+    ),
+    // A server that closes early or hangs: no page at all, the connection is just dropped;
+    // only the log says what happened.
+    LiveCase::upstream(
+        Broken::CloseEarly,
+        0,
+        "upstream-closed",
+        "the server closed the connection without answering; no response was sent",
+    )
+    .request(THROUGH)
+    .no_answer()
+    .logs(&[Log::lines(LOG, "GET {url} ")
+        .until("process_server_headers failed: Success")
+        .named("-log", "log")]),
+    LiveCase::upstream(
+        Broken::Hang,
+        0,
+        "upstream-timeout",
+        "the server accepted but never answered (2 s Timeout); no response was sent",
+    )
+    .request(THROUGH)
+    .no_answer()
+    .logs(&[Log::lines(LOG, "GET {url} ")
+        .until("process_server_headers failed: Resource temporarily unavailable")
+        .named("-log", "log")]),
+];
 
 /// With Debian's page template, as the packaged configuration serves it.
 const TEMPLATED: Server = Server {
@@ -52,198 +126,40 @@ const TEMPLATED: Server = Server {
     ..SERVER
 };
 
-/// With an Allow list that leaves the visitor out.
+const TEMPLATED_CASES: &[LiveCase] = &[LiveCase::upstream(
+    Broken::Refused,
+    500,
+    "upstream-refused-debian-template",
+    "the server's port refused the connection, Debian's page template",
+)
+.request(THROUGH)];
+
+/// With an Allow list that leaves the visitor out: the request never reaches the server.
 const STRICT: Server = Server {
     vars: &[("{extra}", "Allow 192.0.2.1\n")],
+    extra_upstreams: &[("refused", Broken::Refused)],
     ..SERVER
 };
 
+const STRICT_CASES: &[LiveCase] = &[LiveCase::get(
+    "",
+    403,
+    Hop::Network,
+    "access-denied",
+    "the visitor's address is not on the Allow list",
+)
+.request(Request::Proxy("http://127.0.0.1:{port:refused}/refused"))];
+
 pub fn run() {
-    let tinyproxy = require("tinyproxy");
-    let banner = output_of(Command::new(&tinyproxy).arg("-v"));
+    let banner = output_of(Command::new(require("tinyproxy")).arg("-v"));
     note_banner_version(SOURCE, &banner, "tinyproxy ", "Tinyproxy");
-
+    // The three run side by side, as one test: every failure is reported at the end.
     let mut failures = Failures::new();
-    let refused = broken_upstream(Broken::Refused);
-    let closing = broken_upstream(Broken::CloseEarly);
-    let hanging = broken_upstream(Broken::Hang);
-
-    // Built-in pages.
-    let plain = PLAIN.start(&[]);
-    let refused_url = format!("http://{}/refused", refused.addr());
-    Case {
-        source: SOURCE,
-        case: "upstream-refused",
-        what: "the server's port refused the connection, built-in page",
-        status: 500,
-        hop: Hop::Origin,
-    }
-    .page(
-        fetch_via_proxy(plain.port, &refused_url, FETCH),
-        &mut failures,
-    );
-    Case {
-        source: SOURCE,
-        case: "upstream-refused-log",
-        what: "log, the server's port refused the connection",
-        status: 500,
-        hop: Hop::Origin,
-    }
-    .log_lines(
-        wait_for_log(
-            &plain.wd.join("tinyproxy.log"),
-            &format!("Could not establish a connection to {}", refused.addr()),
-            LOG_WAIT,
-        ),
-        &mut failures,
-    );
-    Case {
-        source: SOURCE,
-        case: "upstream-dns",
-        what: "the server's name does not resolve, built-in page",
-        status: 500,
-        // An expert says network (see the log case), but this page is byte for byte the one
-        // for a refused connection, so the core can only say origin; the sidecar does not
-        // assert a hop.
-        hop: Hop::Origin,
-    }
-    .page(
-        fetch_via_proxy(plain.port, &format!("http://{NO_SUCH_HOST}/"), FETCH),
-        &mut failures,
-    );
-    Case {
-        source: SOURCE,
-        case: "upstream-dns-log",
-        what: "log, the server's name does not resolve",
-        status: 500,
-        // A forward proxy's failed lookup is the visitor's network hop, as for a browser.
-        hop: Hop::Network,
-    }
-    .log_lines(
-        wait_for_log(&plain.wd.join("tinyproxy.log"), NO_SUCH_HOST, LOG_WAIT).map(|l| {
-            l.lines()
-                .filter(|line| line.contains("opensock"))
-                .map(|line| format!("{line}\n"))
-                .collect()
-        }),
-        &mut failures,
-    );
-    Case {
-        source: SOURCE,
-        case: "not-a-proxy-request",
-        what: "a plain (not absolute-URI) request sent to the proxy",
-        status: 400,
-        hop: Hop::Browser,
-    }
-    .page(
-        fetch(plain.port, &format!("127.0.0.1:{}", plain.port), "/", FETCH),
-        &mut failures,
-    );
-
-    // A server that closes early or hangs: no page at all, the connection is just dropped;
-    // only the log says what happened.
-    for (up, case, what, logged) in [
-        (
-            &closing,
-            "upstream-closed-log",
-            "the server closed the connection without answering",
-            "process_server_headers failed: Success",
-        ),
-        (
-            &hanging,
-            "upstream-timeout-log",
-            "the server accepted but never answered (2 s Timeout)",
-            "process_server_headers failed: Resource temporarily unavailable",
-        ),
-    ] {
-        let url = format!("http://{}/{}", up.addr(), up.kind.name());
-        if let Ok(raw) = fetch_via_proxy(plain.port, &url, FETCH)
-            && !raw.is_empty()
-        {
-            failures.record::<()>(
-                up.kind.name(),
-                Err(format!(
-                    "tinyproxy was expected to drop the connection ({what}) but answered:\n{}",
-                    String::from_utf8_lossy(&raw)
-                )),
-            );
-        }
-        if up.connections() == 0 {
-            failures.record::<()>(
-                up.kind.name(),
-                Err("tinyproxy never reached the server".into()),
-            );
-        }
-        Case {
-            source: SOURCE,
-            case,
-            what: &format!("log, {what}; no response was sent"),
-            status: 0,
-            hop: Hop::Origin,
-        }
-        .log_lines(
-            log_excerpt(
-                &plain.wd.join("tinyproxy.log"),
-                &format!("GET {url} "),
-                logged,
-            ),
-            &mut failures,
-        );
-    }
-
-    // Debian's template, as the packaged configuration serves it.
-    let templated = TEMPLATED.start(&[]);
-    Case {
-        source: SOURCE,
-        case: "upstream-refused-debian-template",
-        what: "the server's port refused the connection, Debian's page template",
-        status: 500,
-        hop: Hop::Origin,
-    }
-    .page(
-        fetch_via_proxy(templated.port, &refused_url, FETCH),
-        &mut failures,
-    );
-
-    // The visitor is not on the Allow list.
-    let strict = STRICT.start(&[]);
-    Case {
-        source: SOURCE,
-        case: "access-denied",
-        what: "the visitor's address is not on the Allow list",
-        status: 403,
-        hop: Hop::Network,
-    }
-    .page(
-        fetch_via_proxy(strict.port, &refused_url, FETCH),
-        &mut failures,
-    );
+    let plain = PLAIN.start(PLAIN_CASES);
+    plain.run_cases(PLAIN_CASES, &mut failures);
+    let templated = TEMPLATED.start(TEMPLATED_CASES);
+    templated.run_cases(TEMPLATED_CASES, &mut failures);
+    let strict = STRICT.start(STRICT_CASES);
+    strict.run_cases(STRICT_CASES, &mut failures);
     failures.finish();
-}
-
-/// The log lines from the one naming `request` up to the first one after it holding `until`,
-/// waiting up to [`LOG_WAIT`] for that line to appear.
-fn log_excerpt(path: &std::path::Path, request: &str, until: &str) -> Result<String, String> {
-    let deadline = Instant::now() + LOG_WAIT;
-    loop {
-        let text = std::fs::read(path)
-            .map(|b| String::from_utf8_lossy(&b).into_owned())
-            .unwrap_or_default();
-        let lines: Vec<&str> = text.lines().collect();
-        if let Some(start) = lines.iter().position(|l| l.contains(request))
-            && let Some(end) = lines[start..].iter().position(|l| l.contains(until))
-        {
-            return Ok(lines[start..=start + end]
-                .iter()
-                .map(|l| format!("{l}\n"))
-                .collect());
-        }
-        if Instant::now() >= deadline {
-            return Err(format!(
-                "{} has no {until:?} after {request:?} within {LOG_WAIT:?}; it holds:\n{text}",
-                path.display()
-            ));
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
