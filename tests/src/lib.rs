@@ -1234,6 +1234,8 @@ pub struct LiveCase<'a> {
     pub case: &'a str,
     /// Words for the provenance line.
     pub what: &'a str,
+    /// The fixture folder when not the server's (a module's page that is its host's page).
+    pub source: Option<&'a str>,
     /// The broken upstream this case's route leads to (one fresh upstream per case).
     pub upstream: Option<Broken>,
     pub request: Request<'a>,
@@ -1250,6 +1252,7 @@ impl<'a> LiveCase<'a> {
         LiveCase {
             case,
             what,
+            source: None,
             upstream: Some(kind),
             request: Request::Get("/{name}"),
             status,
@@ -1264,6 +1267,7 @@ impl<'a> LiveCase<'a> {
         LiveCase {
             case,
             what,
+            source: None,
             upstream: None,
             request: Request::Get(path),
             status,
@@ -1278,6 +1282,7 @@ impl<'a> LiveCase<'a> {
         LiveCase {
             case,
             what,
+            source: None,
             upstream: None,
             request: Request::None,
             status,
@@ -1293,6 +1298,14 @@ impl<'a> LiveCase<'a> {
 
     pub const fn request(self, request: Request<'a>) -> Self {
         LiveCase { request, ..self }
+    }
+
+    /// Captured into `source`'s fixture folder instead of the server's.
+    pub const fn source(self, source: &'a str) -> Self {
+        LiveCase {
+            source: Some(source),
+            ..self
+        }
     }
 
     /// The status is the upstream's, passed on: check it, capture nothing.
@@ -1444,7 +1457,7 @@ impl Running<'_> {
                 s
             };
             let expect = Case {
-                source: self.server.source,
+                source: c.source.unwrap_or(self.server.source),
                 case: c.case,
                 what: c.what,
                 status: c.status,

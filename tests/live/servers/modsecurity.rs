@@ -7,8 +7,7 @@
 
 use culprit_core::Hop;
 use culprit_tests::{
-    Case, Failures, Server, fetch, log_len, note_banner_version, note_version, output_of,
-    package_version, require, wait_for_lines,
+    LiveCase, Log, Server, note_banner_version, note_version, output_of, package_version, require,
 };
 use std::process::Command;
 use std::time::Duration;
@@ -60,8 +59,30 @@ const SERVER: Server = Server {
         ),
     ],
     pid_file: Some("{dir}/apache.pid"),
+    log_wait: Duration::from_secs(5),
     ..Server::new(SOURCE, "ModSecurity", "apache2")
 };
+
+const CASES: &[LiveCase] = &[
+    LiveCase::get(
+        "/?q=1%20union%20select%202",
+        403,
+        Hop::Gateway,
+        "modsecurity-403",
+        "ModSecurity (libapache2-mod-security2) denied a request whose parameter holds SQL",
+    )
+    .source("apache"),
+    // The work directory is fresh and the request above is its only one: the whole log will do.
+    LiveCase {
+        hop: Hop::Gateway,
+        ..LiveCase::log_only(
+            "access-denied-error-log",
+            "Apache's error log, a rule denied a request whose parameter holds SQL",
+            403,
+            &[Log::lines("error.log", "ModSecurity: Access denied with code 403").named("", "")],
+        )
+    },
+];
 
 #[test]
 fn modsecurity_in_apache_blocks_a_request() {
@@ -72,42 +93,5 @@ fn modsecurity_in_apache_blocks_a_request() {
         .unwrap_or_default();
     note_version(SOURCE, &format!("ModSecurity {modsec} in Apache httpd"));
 
-    let running = SERVER.start(&[]);
-    let mut failures = Failures::new();
-    let log = running.wd.join("error.log");
-    let offset = log_len(&log);
-    Case {
-        source: "apache",
-        case: "modsecurity-403",
-        what: "ModSecurity (libapache2-mod-security2) denied a request whose parameter holds SQL",
-        status: 403,
-        hop: Hop::Gateway,
-    }
-    .page(
-        fetch(
-            running.port,
-            "localhost",
-            "/?q=1%20union%20select%202",
-            Duration::from_secs(10),
-        ),
-        &mut failures,
-    );
-    Case {
-        source: SOURCE,
-        case: "access-denied-error-log",
-        what: "Apache's error log, a rule denied a request whose parameter holds SQL",
-        status: 403,
-        hop: Hop::Gateway,
-    }
-    .log_lines(
-        wait_for_lines(
-            &log,
-            offset,
-            "ModSecurity: Access denied with code 403",
-            "",
-            Duration::from_secs(5),
-        ),
-        &mut failures,
-    );
-    running.finish(failures);
+    SERVER.run(CASES);
 }
