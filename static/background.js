@@ -13,7 +13,9 @@ import { showBanner } from './banner.js';
 const wasmReady = init();
 const FIREFOX = typeof globalThis.browser !== 'undefined'
   && typeof globalThis.browser?.runtime?.getBrowserInfo === 'function';
-const BROWSER = FIREFOX ? 'firefox' : 'chrome';
+/** Edge is Chromium with its own error pages and names ("Edg/" in its user agent). */
+const EDGE = !FIREFOX && /\bEdg\//.test(globalThis.navigator?.userAgent ?? '');
+const BROWSER = FIREFOX ? 'firefox' : EDGE ? 'edge' : 'chrome';
 /** The most of a page read for the diagnosis. */
 const BODY_CAP = 576 * 1024;
 const DEFAULT_OPTIONS = Object.freeze({

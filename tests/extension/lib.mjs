@@ -152,13 +152,35 @@ export async function launch() {
     get sw() {
       return ctx.serviceWorkers().find((w) => w.url().startsWith(`chrome-extension://${id}/`)) ?? sw;
     },
-    /** Evaluates `fn(arg)` in the extension's worker, waking it if it was stopped. */
+    /**
+     * Evaluates `fn(arg)` in the extension's worker, waking it if it was stopped. A worker the
+     * browser has just stopped can stay in Playwright's list for a while, and an evaluation
+     * sent to it never answers: after 10 s the call wakes a worker and tries again.
+     */
     async evaluate(fn, arg) {
-      const worker = await b.worker();
-      return worker.evaluate(fn, arg);
+      let lastError;
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const worker = await b.worker();
+        let timer;
+        const silent = new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error('the extension worker did not answer within 10 s')), 10_000);
+        });
+        try {
+          return await Promise.race([worker.evaluate(fn, arg), silent]);
+        } catch (e) {
+          lastError = e;
+          const page = await ctx.newPage();
+          await page.goto(`chrome-extension://${id}/options.html`).catch(() => {});
+          await page.close().catch(() => {});
+        } finally {
+          clearTimeout(timer);
+        }
+      }
+      throw lastError;
     },
     async worker() {
-      const live = ctx.serviceWorkers().find((w) => w.url().startsWith(`chrome-extension://${id}/`));
+      // The newest first: a restarted worker is added after the one it replaces.
+      const live = ctx.serviceWorkers().filter((w) => w.url().startsWith(`chrome-extension://${id}/`)).at(-1);
       if (live) return live;
       // Wake it: an extension page messages the worker.
       const page = await ctx.newPage();
