@@ -5,11 +5,13 @@
 //! back. With `CULPRIT_CAPTURE=1` the responses (and error-log lines) are also written as
 //! fixtures under `crates/core/tests/fixtures/<source>/live-*`.
 //!
-//! The harness is the `culprit_tests` library (`tests/src/lib.rs`). A proxy is a
-//! `Server` (its configuration files and command line as templates with `{dir}`, `{port}` and
-//! `{port:<upstream>}` placeholders, plus a snippet repeated per broken upstream) and a table
-//! of `LiveCase`s (what to ask, the status and hop expected, which log lines to capture too);
-//! `Server::run` starts it, runs the table, and stops it by PID, also when a check panics.
+//! The harness is the `culprit_tests` library (`tests/src/lib.rs`). Every server module, proxy
+//! or application server alike, is a `Server` (its configuration files and command line as
+//! templates with `{dir}`, `{port}` and `{port:<upstream>}` placeholders, plus a snippet
+//! repeated per broken upstream, how long it may take to listen and to answer) and a table of
+//! `LiveCase`s (what to ask, the status and hop expected, or that no answer must come, which
+//! log lines to capture too); `Server::run` starts it, waits until it listens, runs the table,
+//! and stops it by PID, also when a check panics.
 //! Fixtures are written only when the diagnosis is right. Server modules live in
 //! `tests/live/servers/`; part B declares its own with `#[path = "servers/<name>.rs"] mod <name>;`
 //! inside `part_b.rs`.

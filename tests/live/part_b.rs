@@ -3,7 +3,7 @@
 //!
 //! Each server module has one `run()` that starts the server once, walks through its cases
 //! (broken upstreams for the proxies; a missing page and a failing JSP for Tomcat) and reports
-//! every mismatch at the end. The tests below only call them. The proxies are a
+//! every mismatch at the end. The tests below only call them. Each server is a
 //! `culprit_tests::Server` (config template) plus a table of `LiveCase`s.
 
 #[path = "servers/caddy.rs"]
