@@ -1262,6 +1262,41 @@ impl<'a> LiveCase<'a> {
         }
     }
 
+    /// The usual row: the upstream's port refuses the connection.
+    pub const fn refused(status: u16) -> Self {
+        Self::upstream(
+            Broken::Refused,
+            status,
+            "upstream-refused",
+            "the upstream port refused the connection",
+        )
+    }
+
+    /// The usual row: the upstream closes the connection without a byte.
+    pub const fn closed(status: u16) -> Self {
+        Self::upstream(
+            Broken::CloseEarly,
+            status,
+            "upstream-closed",
+            "the upstream closed the connection without answering",
+        )
+    }
+
+    /// The usual row: the upstream answers bytes that are not HTTP.
+    pub const fn garbage(status: u16) -> Self {
+        Self::upstream(
+            Broken::Garbage,
+            status,
+            "upstream-garbage",
+            "the upstream answered with bytes that are not HTTP",
+        )
+    }
+
+    /// The usual row: the upstream accepts and never answers; `what` names the timeout.
+    pub const fn timeout(status: u16, what: &'a str) -> Self {
+        Self::upstream(Broken::Hang, status, "upstream-timeout", what)
+    }
+
     /// A page the server writes itself for `GET path`.
     pub const fn get(path: &'a str, status: u16, hop: Hop, case: &'a str, what: &'a str) -> Self {
         LiveCase {

@@ -63,20 +63,8 @@ const SERVER: Server = Server {
 const LOG: &[Log] = &[Log::lines("error.log", "[proxy").since_request()];
 
 const CASES: &[LiveCase] = &[
-    LiveCase::upstream(
-        Broken::Refused,
-        503,
-        "upstream-refused",
-        "the upstream port refused the connection",
-    )
-    .logs(LOG),
-    LiveCase::upstream(
-        Broken::CloseEarly,
-        502,
-        "upstream-closed",
-        "the upstream closed the connection without answering",
-    )
-    .logs(LOG),
+    LiveCase::refused(503).logs(LOG),
+    LiveCase::closed(502).logs(LOG),
     LiveCase::upstream(
         Broken::Garbage,
         502,
@@ -84,10 +72,8 @@ const CASES: &[LiveCase] = &[
         "the upstream answered with header lines that are not HTTP",
     )
     .logs(LOG),
-    LiveCase::upstream(
-        Broken::Hang,
+    LiveCase::timeout(
         502,
-        "upstream-timeout",
         "the upstream accepted but never answered (1 s ProxyTimeout)",
     )
     .logs(LOG),

@@ -4,7 +4,7 @@
 //! sent them. Its error log is JSON, one object per line.
 
 use culprit_core::Hop;
-use culprit_tests::{Broken, LiveCase, Log, Server, note_banner_version, output_of, require};
+use culprit_tests::{LiveCase, Log, Server, note_banner_version, output_of, require};
 use std::process::Command;
 
 const SOURCE: &str = "caddy";
@@ -66,31 +66,11 @@ const LOG: &[Log] =
     &[Log::lines("error.log", "\"uri\":\"{path}\"").named("-error-log", "error log (JSON)")];
 
 const CASES: &[LiveCase] = &[
-    LiveCase::upstream(
-        Broken::Refused,
-        502,
-        "upstream-refused",
-        "the upstream port refused the connection",
-    )
-    .logs(LOG),
-    LiveCase::upstream(
-        Broken::CloseEarly,
-        502,
-        "upstream-closed",
-        "the upstream closed the connection without answering",
-    )
-    .logs(LOG),
-    LiveCase::upstream(
-        Broken::Garbage,
-        502,
-        "upstream-garbage",
-        "the upstream answered with bytes that are not HTTP",
-    )
-    .logs(LOG),
-    LiveCase::upstream(
-        Broken::Hang,
+    LiveCase::refused(502).logs(LOG),
+    LiveCase::closed(502).logs(LOG),
+    LiveCase::garbage(502).logs(LOG),
+    LiveCase::timeout(
         504,
-        "upstream-timeout",
         "the upstream accepted but never answered (1 s response_header_timeout)",
     )
     .logs(LOG),

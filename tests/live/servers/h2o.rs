@@ -41,28 +41,16 @@ const SERVER: Server = Server {
 };
 
 const CASES: &[LiveCase] = &[
-    LiveCase::upstream(
-        Broken::Refused,
-        502,
-        "upstream-refused",
-        "the upstream port refused the connection",
-    ),
-    LiveCase::upstream(
-        Broken::CloseEarly,
-        502,
-        "upstream-closed",
-        "the upstream closed the connection without answering",
-    ),
+    LiveCase::refused(502),
+    LiveCase::closed(502),
     LiveCase::upstream(
         Broken::Garbage,
         502,
         "upstream-garbage",
         "the upstream answered with header lines that are not HTTP",
     ),
-    LiveCase::upstream(
-        Broken::Hang,
+    LiveCase::timeout(
         502,
-        "upstream-timeout",
         "the upstream accepted but never answered (1 s proxy.timeout.io)",
     ),
     LiveCase::get(

@@ -70,10 +70,8 @@ const CASES: &[LiveCase] = &[
         "the server answered with header lines that are not HTTP",
     )
     .logs(LOG),
-    LiveCase::upstream(
-        Broken::Hang,
+    LiveCase::timeout(
         504,
-        "upstream-timeout",
         "the server accepted but never answered (1 s timeout server)",
     )
     .logs(LOG),

@@ -46,23 +46,10 @@ const fn error_log(needle: &'static str) -> Log<'static> {
 }
 
 const CASES: &[LiveCase] = &[
-    LiveCase::upstream(
-        Broken::Refused,
-        503,
-        "upstream-refused",
-        "the upstream port refused the connection",
-    )
-    .logs(&[error_log("establishing connection failed")]),
-    LiveCase::upstream(
-        Broken::CloseEarly,
-        500,
-        "upstream-closed",
-        "the upstream closed the connection without answering",
-    ),
-    LiveCase::upstream(
-        Broken::Hang,
+    LiveCase::refused(503).logs(&[error_log("establishing connection failed")]),
+    LiveCase::closed(500),
+    LiveCase::timeout(
         504,
-        "upstream-timeout",
         "the upstream accepted but never answered (1 s read-timeout)",
     )
     .logs(&[error_log("read timeout on socket")]),

@@ -1,6 +1,6 @@
 //! nghttpx 1.52 (Debian's nghttp2-proxy) as a reverse proxy in front of broken upstreams.
 
-use culprit_tests::{Broken, LiveCase, Log, Server, note_banner_version, output_of, require};
+use culprit_tests::{LiveCase, Log, Server, note_banner_version, output_of, require};
 use std::process::Command;
 
 const SOURCE: &str = "nghttpx";
@@ -27,29 +27,12 @@ const SERVER: Server = Server {
 };
 
 const CASES: &[LiveCase] = &[
-    LiveCase::upstream(
-        Broken::Refused,
-        502,
-        "upstream-refused",
-        "the upstream port refused the connection",
-    )
-    .logs(&[Log::lines("error.log", "addr={addr}").named("-error-log", "error log")]),
-    LiveCase::upstream(
-        Broken::CloseEarly,
-        502,
-        "upstream-closed",
-        "the upstream closed the connection without answering",
-    ),
-    LiveCase::upstream(
-        Broken::Garbage,
-        502,
-        "upstream-garbage",
-        "the upstream answered with bytes that are not HTTP",
-    ),
-    LiveCase::upstream(
-        Broken::Hang,
+    LiveCase::refused(502)
+        .logs(&[Log::lines("error.log", "addr={addr}").named("-error-log", "error log")]),
+    LiveCase::closed(502),
+    LiveCase::garbage(502),
+    LiveCase::timeout(
         504,
-        "upstream-timeout",
         "the upstream accepted but never answered (1 s backend-read-timeout)",
     ),
 ];

@@ -63,31 +63,11 @@ const SERVER: Server = Server {
 const LOG: &[Log] = &[Log::lines("error.log", "\"GET {path} ")];
 
 const CASES: &[LiveCase] = &[
-    LiveCase::upstream(
-        Broken::Refused,
-        502,
-        "upstream-refused",
-        "the upstream port refused the connection",
-    )
-    .logs(LOG),
-    LiveCase::upstream(
-        Broken::CloseEarly,
-        502,
-        "upstream-closed",
-        "the upstream closed the connection without answering",
-    )
-    .logs(LOG),
-    LiveCase::upstream(
-        Broken::Garbage,
-        502,
-        "upstream-garbage",
-        "the upstream answered with bytes that are not HTTP",
-    )
-    .logs(LOG),
-    LiveCase::upstream(
-        Broken::Hang,
+    LiveCase::refused(502).logs(LOG),
+    LiveCase::closed(502).logs(LOG),
+    LiveCase::garbage(502).logs(LOG),
+    LiveCase::timeout(
         504,
-        "upstream-timeout",
         "the upstream accepted but never answered (1 s proxy_read_timeout)",
     )
     .logs(LOG),

@@ -51,13 +51,7 @@ const CASES: &[LiveCase] = &[
         "the backend closed the connection without answering",
     )
     .logs(LOG),
-    LiveCase::upstream(
-        Broken::Hang,
-        503,
-        "upstream-timeout",
-        "the backend accepted but never answered (TimeOut 2)",
-    )
-    .logs(LOG),
+    LiveCase::timeout(503, "the backend accepted but never answered (TimeOut 2)").logs(LOG),
 ];
 
 #[test]

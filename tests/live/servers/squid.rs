@@ -87,10 +87,8 @@ const REVERSE_CASES: &[LiveCase] = &[
         "the server answered with header lines that are not HTTP",
     )
     .logs(&[ACCESS, cache_log("Invalid Response: Bad header")]),
-    LiveCase::upstream(
-        Broken::Hang,
+    LiveCase::timeout(
         504,
-        "upstream-timeout",
         "the server accepted but never answered (1 s read_timeout)",
     )
     .logs(&[ACCESS]),

@@ -104,10 +104,8 @@ const PLAIN_CASES: &[LiveCase] = &[
     .logs(&[Log::lines(LOG, "GET {url} ")
         .until("process_server_headers failed: Success")
         .named("-log", "log")]),
-    LiveCase::upstream(
-        Broken::Hang,
+    LiveCase::timeout(
         0,
-        "upstream-timeout",
         "the server accepted but never answered (2 s Timeout); no response was sent",
     )
     .request(THROUGH)

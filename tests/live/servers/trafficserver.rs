@@ -6,9 +6,7 @@
 //! (`body_factory`) are copied from the package so the pages are the ones Debian ships.
 
 use culprit_core::Hop;
-use culprit_tests::{
-    Broken, LiveCase, Log, Server, WorkDir, note_banner_version, output_of, require,
-};
+use culprit_tests::{LiveCase, Log, Server, WorkDir, note_banner_version, output_of, require};
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
@@ -107,28 +105,11 @@ fn copy_templates(to: &Path) -> Result<(), String> {
 }
 
 const CASES: &[LiveCase] = &[
-    LiveCase::upstream(
-        Broken::Refused,
-        502,
-        "upstream-refused",
-        "the upstream port refused the connection",
-    ),
-    LiveCase::upstream(
-        Broken::CloseEarly,
-        502,
-        "upstream-closed",
-        "the upstream closed the connection without answering",
-    ),
-    LiveCase::upstream(
-        Broken::Garbage,
-        502,
-        "upstream-garbage",
-        "the upstream answered with bytes that are not HTTP",
-    ),
-    LiveCase::upstream(
-        Broken::Hang,
+    LiveCase::refused(502),
+    LiveCase::closed(502),
+    LiveCase::garbage(502),
+    LiveCase::timeout(
         504,
-        "upstream-timeout",
         "the upstream accepted but never answered (2 s transaction_no_activity_timeout_out)",
     ),
     // Its error log names the refused connection.

@@ -112,10 +112,8 @@ const CASES: &[LiveCase] = &[
         "the backend answered with header lines that are not HTTP",
     )
     .logs(LOG),
-    LiveCase::upstream(
-        Broken::Hang,
+    LiveCase::timeout(
         503,
-        "upstream-timeout",
         "the backend accepted but never answered (1 s first_byte_timeout)",
     )
     .logs(LOG),
