@@ -1312,6 +1312,29 @@ impl<'a> LiveCase<'a> {
         }
     }
 
+    /// The usual row of an application server: `GET /missing` gets its 404 page.
+    pub const fn not_found() -> Self {
+        Self::get(
+            "/missing",
+            404,
+            Hop::Origin,
+            "not-found",
+            "a path that does not exist",
+        )
+    }
+
+    /// The usual row of an application server: a request line split by a space in the path
+    /// (`fetch` writes the path as it is) gets its 400 page.
+    pub const fn space_in_path() -> Self {
+        Self::get(
+            "/a b",
+            400,
+            Hop::Browser,
+            "bad-request",
+            "a request line with a space in the path",
+        )
+    }
+
     /// A case about log lines alone.
     pub const fn log_only(case: &'a str, what: &'a str, status: u16, log: &'a [Log<'a>]) -> Self {
         LiveCase {

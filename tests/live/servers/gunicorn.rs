@@ -55,14 +55,7 @@ const CASES: &[LiveCase] = &[
         "a WSGI app that raises an exception",
     )
     .logs(&[Log::lines(LOG, "Error handling request /boom").named("-error-log", "error log")]),
-    // `fetch` writes the path into the request line as it is: the space splits it.
-    LiveCase::get(
-        "/a b",
-        400,
-        Hop::Browser,
-        "bad-request",
-        "a request line with a space in the path",
-    ),
+    LiveCase::space_in_path(),
     // A request that outlives --timeout: the worker is killed and the client gets nothing.
     LiveCase::get(
         "/slow",

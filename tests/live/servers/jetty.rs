@@ -57,13 +57,7 @@ const SERVER: Server = Server {
 };
 
 const CASES: &[LiveCase] = &[
-    LiveCase::get(
-        "/missing",
-        404,
-        Hop::Origin,
-        "not-found",
-        "a path that does not exist",
-    ),
+    LiveCase::not_found(),
     LiveCase::get(
         "/broken/",
         503,
@@ -76,14 +70,7 @@ const CASES: &[LiveCase] = &[
         ":WARN:oejw.WebAppContext:main: Failed startup of context",
     )
     .named("-log", "log")]),
-    // `fetch` writes the path into the request line as it is: the space splits it.
-    LiveCase::get(
-        "/a b",
-        400,
-        Hop::Browser,
-        "bad-request",
-        "a request line with a space in the path",
-    ),
+    LiveCase::space_in_path(),
 ];
 
 #[test]

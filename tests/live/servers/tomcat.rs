@@ -90,13 +90,7 @@ fn prepare(wd: &WorkDir) -> Result<(), String> {
 }
 
 const CASES: &[LiveCase] = &[
-    LiveCase::get(
-        "/missing",
-        404,
-        Hop::Origin,
-        "not-found",
-        "a path that does not exist",
-    ),
+    LiveCase::not_found(),
     LiveCase::get(
         "/boom.jsp",
         500,
