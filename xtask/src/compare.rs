@@ -101,17 +101,14 @@ impl Options {
             tools: TOOLS.to_vec(),
             install: true,
         };
-        let mut args = args.iter();
-        while let Some(arg) = args.next() {
-            let (flag, inline) = match arg.split_once('=') {
-                Some((flag, value)) => (flag, Some(value.to_string())),
-                None => (arg.as_str(), None),
-            };
+        let mut flags = crate::Flags::new(args);
+        while let Some((flag, inline)) = flags.next() {
             match flag {
                 "--only" => {
-                    let value = inline
-                        .or_else(|| args.next().cloned())
-                        .ok_or("--only needs tool names, e.g. --only culprit,wafw00f")?;
+                    let value = flags.value(
+                        inline,
+                        "--only needs tool names, e.g. --only culprit,wafw00f",
+                    )?;
                     options.tools = value
                         .split(',')
                         .map(|name| {

@@ -151,6 +151,34 @@ fn main() -> ExitCode {
 }
 
 /// Prints the help and exits when `args` asks for it.
+/// The flags of a subcommand's arguments, each `--flag value` or `--flag=value`.
+struct Flags<'a> {
+    args: std::slice::Iter<'a, String>,
+}
+
+impl<'a> Flags<'a> {
+    fn new(args: &'a [String]) -> Self {
+        Flags { args: args.iter() }
+    }
+
+    /// The next flag, and the value written after its `=` if there is one.
+    fn next(&mut self) -> Option<(&'a str, Option<String>)> {
+        let arg = self.args.next()?;
+        Some(match arg.split_once('=') {
+            Some((flag, value)) => (flag, Some(value.to_string())),
+            None => (arg.as_str(), None),
+        })
+    }
+
+    /// The value of a flag that takes one: the one after its `=`, else the next argument;
+    /// `missing` is the message when there is neither.
+    fn value(&mut self, inline: Option<String>, missing: &str) -> Result<String, String> {
+        inline
+            .or_else(|| self.args.next().cloned())
+            .ok_or_else(|| missing.to_string())
+    }
+}
+
 fn exit_if_help(args: &[String]) {
     if wants_help(args) {
         print!("{HELP}");

@@ -38,17 +38,11 @@ impl Options {
     pub fn parse(args: &[String]) -> Result<Options, String> {
         crate::exit_if_help(args);
         let mut options = Options { runs: 101 };
-        let mut args = args.iter();
-        while let Some(arg) = args.next() {
-            let (flag, inline) = match arg.split_once('=') {
-                Some((flag, value)) => (flag, Some(value.to_string())),
-                None => (arg.as_str(), None),
-            };
+        let mut flags = crate::Flags::new(args);
+        while let Some((flag, inline)) = flags.next() {
             match flag {
                 "--runs" => {
-                    let value = inline
-                        .or_else(|| args.next().cloned())
-                        .ok_or("--runs needs a number, e.g. --runs 51")?;
+                    let value = flags.value(inline, "--runs needs a number, e.g. --runs 51")?;
                     options.runs = value
                         .parse()
                         .ok()

@@ -34,18 +34,9 @@ impl Options {
     pub fn parse(args: &[String]) -> Result<Options, String> {
         crate::exit_if_help(args);
         let mut options = Options::default();
-        let mut args = args.iter();
-        while let Some(arg) = args.next() {
-            let (flag, inline) = match arg.split_once('=') {
-                Some((flag, value)) => (flag, Some(value.to_string())),
-                None => (arg.as_str(), None),
-            };
-            let mut value = || {
-                inline
-                    .clone()
-                    .or_else(|| args.next().cloned())
-                    .ok_or_else(|| format!("{flag} needs a value"))
-            };
+        let mut flags = crate::Flags::new(args);
+        while let Some((flag, inline)) = flags.next() {
+            let mut value = || flags.value(inline.clone(), &format!("{flag} needs a value"));
             match flag {
                 "--dir" => options.dir = Some(PathBuf::from(value()?)),
                 "--port" => options.port = Some(parse_port(&value()?)?),

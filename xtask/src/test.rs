@@ -76,18 +76,15 @@ impl Options {
         crate::exit_if_help(args);
         let mut only: Vec<Step> = Vec::new();
         let mut skip: Vec<Step> = Vec::new();
-        let mut args = args.iter();
-        while let Some(arg) = args.next() {
-            let (flag, inline) = match arg.split_once('=') {
-                Some((flag, value)) => (flag, Some(value.to_string())),
-                None => (arg.as_str(), None),
-            };
+        let mut flags = crate::Flags::new(args);
+        while let Some((flag, inline)) = flags.next() {
             match flag {
                 "--no-install" => skip.push(Step::Install),
                 "--only" | "--skip" => {
-                    let value = inline
-                        .or_else(|| args.next().cloned())
-                        .ok_or_else(|| format!("{flag} needs a step name, e.g. {flag} wasm"))?;
+                    let value = flags.value(
+                        inline,
+                        &format!("{flag} needs a step name, e.g. {flag} wasm"),
+                    )?;
                     let target = if flag == "--only" {
                         &mut only
                     } else {
