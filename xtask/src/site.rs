@@ -252,6 +252,12 @@ fn bindgen(wasm: &Path, pkg: &Path, dev: bool) -> Result<(), String> {
 
 /// `wasm-opt -Oz` in place, with the wasm features current rustc emits for
 /// wasm32-unknown-unknown.
+///
+/// A function with one caller is inlined only when it is small (binaryen's default inlines
+/// it whatever its size). Inlined whole, the core's stages made one 35 KB function, and
+/// V8 compiles a function on its first call, slower the more locals and blocks it has: that
+/// one took milliseconds of the first diagnosis in a fresh instance. Kept apart, the wasm is
+/// also about 7 KB smaller gzipped.
 pub(crate) fn wasm_opt(wasm: &Path) -> Result<(), String> {
     let tool = npm::wasm_opt();
     if !tool.is_file() {
@@ -266,6 +272,7 @@ pub(crate) fn wasm_opt(wasm: &Path) -> Result<(), String> {
     run_command(
         Command::new(&tool)
             .arg("-Oz")
+            .args(["--one-caller-inline-max-function-size", "100"])
             .args([
                 "--enable-bulk-memory",
                 "--enable-bulk-memory-opt",

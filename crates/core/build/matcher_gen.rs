@@ -24,10 +24,11 @@
 //!   file order). A unit test in `matcher.rs` proves both agree with `RULES`.
 //!
 //! Natively every state is dense (a full DFA, about 1.5 MB of read-only table that a process
-//! only pages in where it goes). For wasm only the literal and owner tables are written: the
-//! matcher builds `src/nfa.rs`'s small automaton from them on first use (about a
-//! millisecond), because the site's first-load budget cannot carry the tables (the sparse
-//! layout `write_table` can still emit for shallow `dense_depth`s cost about 16 KB gzip).
+//! only pages in where it goes). For wasm only the literal and owner tables and the suffix
+//! buckets of [`write_suffix`] are written (a few KB): the site's first-load budget cannot
+//! carry the automaton's tables (the sparse layout `write_table` can still emit for shallow
+//! `dense_depth`s costs about 16 KB gzip), and building an automaton at run time lands on
+//! the first diagnosis of every fresh instance.
 
 // Indexes its own tables: a bug here stops the build, it cannot meet hostile input.
 #![allow(clippy::indexing_slicing)]
@@ -65,12 +66,75 @@ pub fn generate(rules_dir: &Path, out_dir: &Path) {
         literals.presence
     )
     .ok();
-    // In wasm the matcher builds its small automaton from the literals on first use
-    // (`src/nfa.rs`): shipping tables there would cost the site's first load about 16 KB gzip.
+    // The wasm matcher (`src/suffix.rs`) finds literals by their last bytes: a few KB of
+    // tables and nothing to build at run time. Natively the full DFA (about 1.5 MB of
+    // read-only table) is faster per byte; in wasm it would cost the site's first load far
+    // more than its budget allows.
+    write_suffix(&mut out, &literals.patterns);
     if !wasm {
         write_table(&mut out, "full", &trie, usize::MAX);
     }
     std::fs::write(out_dir.join("matcher_gen.rs"), out).expect("write matcher_gen.rs");
+}
+
+/// Bits of a suffix bucket number (see [`write_suffix`]).
+const SUFFIX_BITS: u32 = 11;
+/// The multiplier that spreads a literal's last four bytes over the buckets.
+const SUFFIX_MUL: u32 = 0x9E37_79B1;
+
+/// The suffix matcher's tables (read by `src/suffix.rs`), in a module `suffix`:
+///
+/// - `BITS`, `MUL`: a position's bucket is `(key * MUL) >> (32 - BITS)`, where `key` is the
+///   last four lower-cased bytes up to and including it, big-endian;
+/// - `START` (one more than the buckets) and `IDS`: the literals of four bytes or more whose
+///   last four bytes fall in bucket `b` are `IDS[START[b]..START[b + 1]]`, longest first;
+/// - `SHORT`: the literals under four bytes, as (id, length, key of their bytes), longest
+///   first.
+///
+/// All literals ending at one position are suffixes of the text up to it, so they differ in
+/// length and share one bucket: longest first is the order `aho-corasick` reports them in.
+fn write_suffix(out: &mut String, patterns: &[Vec<u8>]) {
+    let buckets = 1usize << SUFFIX_BITS;
+    let key = |bytes: &[u8]| {
+        bytes
+            .iter()
+            .fold(0u32, |k, &b| (k << 8) | u32::from(b.to_ascii_lowercase()))
+    };
+    let mut lists: Vec<Vec<usize>> = vec![Vec::new(); buckets];
+    let mut short: Vec<usize> = Vec::new();
+    for (id, p) in patterns.iter().enumerate() {
+        if p.len() >= 4 {
+            let k = key(&p[p.len() - 4..]);
+            lists[(k.wrapping_mul(SUFFIX_MUL) >> (32 - SUFFIX_BITS)) as usize].push(id);
+        } else {
+            short.push(id);
+        }
+    }
+    let longest_first = |a: &usize, b: &usize| patterns[*b].len().cmp(&patterns[*a].len());
+    let mut start = vec![0u16];
+    let mut ids = Vec::new();
+    for list in &mut lists {
+        list.sort_by(longest_first);
+        ids.extend(
+            list.iter()
+                .map(|&id| u16::try_from(id).expect("literal ids fit u16")),
+        );
+        start.push(u16::try_from(ids.len()).expect("literal ids fit u16"));
+    }
+    short.sort_by(longest_first);
+    writeln!(
+        out,
+        "pub mod suffix {{\npub const BITS: u32 = {SUFFIX_BITS};\npub const MUL: u32 = {SUFFIX_MUL};"
+    )
+    .ok();
+    array(out, "START", "u16", &start);
+    array(out, "IDS", "u16", &ids);
+    let short: Vec<String> = short
+        .iter()
+        .map(|&id| format!("({id}, {}, {})", patterns[id].len(), key(&patterns[id])))
+        .collect();
+    array(out, "SHORT", "(u16, u8, u32)", &short);
+    out.push_str("}\n");
 }
 
 /// Every distinct lower-cased literal and the signals using it.

@@ -47,6 +47,7 @@ fn push(ids: &mut Vec<FoundId>, kind: &str, label: &str, value: &str, location: 
 /// Finds identifiers in headers and in the visible text. A product's own label ("Envoy
 /// request ID") is given only when that product matched (`matched`); a header such as
 /// `x-request-id` that any server may send is otherwise quoted under its generic name.
+#[inline(never)] // a stage of its own: see `engine::diagnose_parts`
 pub fn find(
     headers: &[(String, String)],
     text: &str,

@@ -19,11 +19,11 @@ mod logs;
 mod matcher;
 pub mod model;
 pub mod neterror;
-mod nfa;
 mod parts;
 pub mod reference;
 pub mod rules;
 pub mod status;
+mod suffix;
 mod text;
 
 pub use error::InputError;

@@ -7,17 +7,18 @@
 //! linear in its size and memory proportional to the number of signals.
 //!
 //! Natively every state has a dense row (a full DFA: one table load per byte). In wasm,
-//! where the site's first load has a size budget, the same literals feed the small automaton
-//! of `nfa.rs`, built on first use in about a millisecond instead of shipping some 16 KB gzip
-//! of tables. A test proves both report exactly what the `aho-corasick` crate reports.
+//! where the site's first load has a size budget and a fresh instance runs unoptimised code,
+//! the literals are found by their last four bytes (`suffix.rs`, a few KB of generated
+//! tables, nothing built at run time). A test proves both report exactly what the
+//! `aho-corasick` crate reports.
 
-// The generated table's reader is native-only; wasm uses `nfa.rs`.
+// The generated table's reader is native-only; wasm uses `suffix.rs`.
 #![cfg_attr(target_arch = "wasm32", allow(dead_code, unused_macros))]
 
 use crate::rules::{Place, RULES};
 
 #[allow(dead_code, clippy::unreadable_literal)]
-mod generated {
+pub(crate) mod generated {
     include!(concat!(env!("OUT_DIR"), "/matcher_gen.rs"));
 }
 use generated::{FIRST_SIGNAL, LITERAL_LEN, OWNERS, OWNERS_START, PRESENCE};
@@ -73,49 +74,16 @@ fn each_match(bytes: &[u8], found: impl FnMut(usize, usize, usize)) {
 
 #[cfg(target_arch = "wasm32")]
 fn each_match(bytes: &[u8], found: impl FnMut(usize, usize, usize)) {
-    static NFA: std::sync::OnceLock<crate::nfa::Nfa> = std::sync::OnceLock::new();
-    NFA.get_or_init(|| {
-        let (blob, ends) = literals_lower_blob();
-        let mut start = 0;
-        let slices: Vec<&[u8]> = ends
-            .iter()
-            .map(|&end| {
-                let s = blob.get(start..end).unwrap_or_default();
-                start = end;
-                s
-            })
-            .collect();
-        crate::nfa::Nfa::new(&slices)
-    })
-    .for_each_match(bytes, found);
+    crate::suffix::for_each_match(bytes, literal, found);
 }
 
-/// The literals in id order, lower-cased, from the first signal that uses each, in one
-/// buffer: the bytes, and where each literal ends.
-#[cfg(target_arch = "wasm32")]
-fn literals_lower_blob() -> (Vec<u8>, Vec<usize>) {
-    let mut blob = Vec::with_capacity(LITERAL_LEN.iter().map(|&l| usize::from(l)).sum());
-    let mut ends = Vec::with_capacity(LITERAL_LEN.len());
-    for p in 0..LITERAL_LEN.len() {
-        if let Some(s) = owners(p).first().and_then(|&r| signal_of(r)) {
-            blob.extend(s.pattern.bytes().map(|b| b.to_ascii_lowercase()));
-        }
-        ends.push(blob.len());
-    }
-    (blob, ends)
-}
-
-/// The literals in id order, lower-cased, from the first signal that uses each.
-#[cfg(test)]
-fn literals_lower() -> Vec<Vec<u8>> {
-    (0..LITERAL_LEN.len())
-        .map(|p| {
-            owners(p)
-                .first()
-                .and_then(|&r| signal_of(r))
-                .map_or_else(Vec::new, |s| s.pattern.as_bytes().to_ascii_lowercase())
-        })
-        .collect()
+/// Literal `p`'s bytes, from the first signal that uses it (any case).
+#[cfg(any(target_arch = "wasm32", test))]
+fn literal(p: usize) -> &'static [u8] {
+    owners(p)
+        .first()
+        .and_then(|&r| signal_of(r))
+        .map_or(&[], |s| s.pattern.as_bytes())
 }
 
 /// Haystacks at least this long are scanned in [`LANES`] interleaved lanes.
@@ -642,16 +610,17 @@ mod tests {
             unreachable!("the rules' literals build an automaton")
         };
         let inputs = inputs(&patterns);
-        let lower = literals_lower();
-        let nfa = crate::nfa::Nfa::new(&lower.iter().map(Vec::as_slice).collect::<Vec<_>>());
         let run_table = |input: &[u8], b: &mut Vec<(usize, usize, usize)>| {
             AUTOMATON.for_each_match(input, |p, s, e| b.push((p, s, e)));
         };
-        let run_nfa = |input: &[u8], b: &mut Vec<(usize, usize, usize)>| {
-            nfa.for_each_match(input, |p, s, e| b.push((p, s, e)));
+        let run_suffix = |input: &[u8], b: &mut Vec<(usize, usize, usize)>| {
+            crate::suffix::for_each_match(input, literal, |p, s, e| b.push((p, s, e)));
         };
         type Run<'a> = &'a dyn Fn(&[u8], &mut Vec<(usize, usize, usize)>);
-        for (name, run) in [("full", &run_table as Run<'_>), ("nfa (wasm)", &run_nfa)] {
+        for (name, run) in [
+            ("full", &run_table as Run<'_>),
+            ("suffix (wasm)", &run_suffix),
+        ] {
             let mut total = 0;
             for input in &inputs {
                 let a: Vec<(usize, usize, usize)> = ac

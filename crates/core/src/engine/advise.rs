@@ -16,6 +16,7 @@ pub struct Advice {
     pub owner_fixes: Vec<Fix>,
 }
 
+#[inline(never)] // a stage of its own: see `engine::diagnose_parts`
 pub fn advise(ctx: &Context<'_>) -> Advice {
     Advice {
         explanation: advice::explain(ctx),
@@ -27,6 +28,7 @@ pub fn advise(ctx: &Context<'_>) -> Advice {
 }
 
 /// Everything advice needs to know, from the findings and the response's `Retry-After`.
+#[inline(never)] // a stage of its own: see `engine::diagnose_parts`
 pub fn context<'a>(o: &'a Observation<'_>, f: &'a Findings) -> Context<'a> {
     let header = |name: &str| {
         o.headers

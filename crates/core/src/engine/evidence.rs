@@ -10,6 +10,7 @@ use crate::model::{Evidence, Location};
 use crate::rules::{Place, RULES};
 use crate::text;
 
+#[inline(never)] // a stage of its own: see `engine::diagnose_parts`
 pub fn collect(
     o: &Observation<'_>,
     scan: &Scan,

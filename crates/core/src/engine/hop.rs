@@ -9,6 +9,7 @@ use crate::rules::{Fact, Place, RULES, Rule};
 
 /// Facts from the source's own signals and from log lines of any product, once each, in
 /// the order found.
+#[inline(never)] // a stage of its own: see `engine::diagnose_parts`
 pub fn facts(hits: &[Found], source: Option<usize>) -> Vec<Fact> {
     let mut facts: Vec<Fact> = Vec::new();
     for h in hits {
@@ -23,6 +24,7 @@ pub fn facts(hits: &[Found], source: Option<usize>) -> Vec<Fact> {
 }
 
 /// The hop named by the source's own signals (`hop = ...` on a signal), the strongest first.
+#[inline(never)] // a stage of its own: see `engine::diagnose_parts`
 pub fn signal_hop(hits: &[Found], source: Option<usize>) -> Option<Hop> {
     hits.iter()
         .filter(|h| Some(h.rule) == source)
@@ -31,6 +33,7 @@ pub fn signal_hop(hits: &[Found], source: Option<usize>) -> Option<Hop> {
         .map(|(hop, _)| hop)
 }
 
+#[inline(never)] // a stage of its own: see `engine::diagnose_parts`
 pub fn failing_hop(
     choice: &Choice,
     status: &Status,

@@ -20,6 +20,7 @@ const MAX_LINES: usize = 10;
 /// Adds the `hints` (who wrote the log, found elsewhere in it) not found here already,
 /// then, when no log signal at all was found, a hit for the product each line format
 /// names, at its first line. True when any was added.
+#[inline(never)] // a stage of its own: see `engine::diagnose_parts`
 pub fn add_format_hits(o: &Observation<'_>, hits: &mut Vec<Found>, hints: &[Found]) -> bool {
     let Some(view) = &o.log else {
         return false;

@@ -161,6 +161,7 @@ impl Prose {
     }
 }
 
+#[inline(never)] // a stage of its own: see `engine::diagnose_parts`
 pub fn read(o: &Observation<'_>, scan: &Scan, scores: &Scores) -> Prose {
     // What a server sent, a browser observed or a HAR recorded is what it is: only pasted
     // text is read as prose (which also spares a response the phrase search below).

@@ -68,6 +68,7 @@ pub fn scan(o: &Observation<'_>) -> Scan {
 
 /// The scan of `o` whose body is read through `w` (its head and tail windows; `o.body`
 /// itself is only read for the log lines of pasted text, which is never windowed).
+#[inline(never)] // a stage of its own: see `engine::diagnose_parts`
 pub fn scan_window(o: &Observation<'_>, w: Window<'_>) -> Scan {
     let Window { head, tail, len } = w;
     let note = tail.map(|_| {

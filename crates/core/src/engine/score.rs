@@ -48,6 +48,7 @@ impl Scores {
 
 /// `sent_status`: the input has a status line or an observed status, so it cannot be a
 /// browser's own error page and browser signals do not count.
+#[inline(never)] // a stage of its own: see `engine::diagnose_parts`
 pub fn score(hits: &[Found], sent_status: bool) -> Scores {
     let is_browser = |i: usize| {
         RULES

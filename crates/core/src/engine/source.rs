@@ -24,6 +24,7 @@ pub struct Choice {
     pub note: Option<String>,
 }
 
+#[inline(never)] // a stage of its own: see `engine::diagnose_parts`
 pub fn choose(
     o: &Observation<'_>,
     scan: &Scan,

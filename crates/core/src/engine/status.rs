@@ -34,6 +34,7 @@ impl Status {
     }
 }
 
+#[inline(never)] // a stage of its own: see `engine::diagnose_parts`
 pub fn status(o: &Observation<'_>, scan: &Scan, scores: &Scores) -> Status {
     let net_error = net_error(o.net_error.as_deref(), scan, scores.author).or_else(|| {
         // A known code written in text that no product's signature explains and that has no
@@ -101,6 +102,7 @@ fn own_error_markup(scan: &Scan, scores: &Scores) -> bool {
 
 /// The status of text that reads as writing about errors (the prose stage): what it quotes
 /// is not a status, and it reports no failure of its own.
+#[inline(never)] // a stage of its own: see `engine::diagnose_parts`
 pub fn unreported(o: &Observation<'_>) -> Status {
     let net_info = o.net_error.as_deref().and_then(crate::neterror::info);
     Status {
