@@ -422,7 +422,8 @@ fn reliability_doc(answers: &[Answer]) -> String {
          - **The site's own page (`custom`)**: 0.6 for an error status sent, 0.45 for one read\n\
            off the page, 0.35 for error words alone; +0.1 for a page with words of its own,\n\
            -0.15 for no page at all; times one minus the best partial signature of any product\n\
-           (it may be that product's page); -0.05 when a header names a product that could have\n\
+           (it may be that product's page; a generic phrase that is the whole body, such as a\n\
+           bare `Bad Gateway`, is one); -0.05 when a header names a product that could have\n\
            written it; kept between 0.2 and 0.8.\n\
          - **Not an error page (`none`)**: 0.9 for a success or redirect sent as such, 0.6 for\n\
            text that shows no failure; for text that reads like an article, a guide, a help\n\

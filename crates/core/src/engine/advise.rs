@@ -168,6 +168,7 @@ mod tests {
                     category: Category::Cdn,
                 }],
                 note: None,
+                possible: None,
             },
             facts: vec![Fact::UpstreamRefused],
             hop: Hop::Origin,

@@ -20,9 +20,11 @@ pub fn collect(
     let mut evidence = Vec::new();
     evidence.extend(of_status(o, status));
     evidence.extend(of_net_error(status));
+    // A product that may have written the page but is not named shows why it may have.
     let order = choice
         .rule
         .into_iter()
+        .chain(choice.possible)
         .chain(choice.via_rules.iter().copied());
     for (ri, rule) in order.filter_map(|i| Some((i, RULES.get(i)?))) {
         for h in scan.hits.iter().filter(|h| h.rule == ri) {
@@ -117,6 +119,7 @@ mod tests {
             via_rules: via.iter().map(|v| idx(v)).collect(),
             via: Vec::new(),
             note: None,
+            possible: None,
         }
     }
 

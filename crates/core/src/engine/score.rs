@@ -17,6 +17,9 @@ pub struct Score {
     pub author: f32,
     /// From header signals: the product was on the path.
     pub header: f32,
+    /// From generic whole-text phrases (`Bad Gateway`) with nothing else of the product's
+    /// to back them: it may have written the page, but so may anyone.
+    pub bare: f32,
 }
 
 /// What the score stage hands on.
@@ -27,6 +30,9 @@ pub struct Scores {
     pub author: Option<usize>,
     /// The best-scoring product (never a browser) that its headers alone name.
     pub header_named: Option<usize>,
+    /// The product whose generic whole-text phrase alone matches the page: a possibility
+    /// to mention, never a name to give.
+    pub possible: Option<usize>,
 }
 
 impl Scores {
@@ -61,12 +67,24 @@ pub fn score(hits: &[Found], sent_status: bool) -> Scores {
         !(sent_status && is_browser(h.rule))
             && (sent_status || h.signal.place != Place::WholeText || h.signal.weight >= DISTINCTIVE)
     };
+    // A generic phrase that is the whole body (`Bad Gateway`) is what several servers and
+    // applications send: it names its product only when something else of that product's
+    // (its header, another signal) backs it; alone it is a possibility (`bare`).
+    let generic = |h: &Found| h.signal.place == Place::WholeText && h.signal.weight < DISTINCTIVE;
+    let mut backed = vec![false; RULES.len()];
+    for h in hits.iter().filter(counts).filter(|h| !generic(h)) {
+        if let Some(b) = backed.get_mut(h.rule) {
+            *b = true;
+        }
+    }
     let mut per_rule = vec![Score::default(); RULES.len()];
     for h in hits.iter().filter(counts) {
         let Some(sc) = per_rule.get_mut(h.rule) else {
             continue;
         };
-        if h.signal.place == Place::Header {
+        if generic(h) && !backed.get(h.rule).copied().unwrap_or(false) {
+            sc.bare = combine(sc.bare, h.signal.weight);
+        } else if h.signal.place == Place::Header {
             sc.header = combine(sc.header, h.signal.weight);
         } else {
             sc.author = combine(sc.author, h.signal.weight);
@@ -82,10 +100,21 @@ pub fn score(hits: &[Found], sent_status: bool) -> Scores {
     let header_named = best(&per_rule, |i, s| {
         s.header >= AUTHOR_THRESHOLD && !is_browser(i)
     });
+    // The strongest bare phrase; the first in rule order on a tie.
+    let possible = per_rule
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.bare > 0.0)
+        .fold(None, |acc: Option<(usize, f32)>, (i, s)| match acc {
+            Some((_, b)) if b >= s.bare => acc,
+            _ => Some((i, s.bare)),
+        })
+        .map(|(i, _)| i);
     Scores {
         per_rule,
         author,
         header_named,
+        possible,
     }
 }
 
@@ -212,5 +241,35 @@ mod tests {
         assert_eq!(scores.author, None);
         let hits = [found("nginx", header, 0, Region::Header(0))];
         assert_eq!(score(&hits, false).header_named, Some(idx("nginx")));
+    }
+
+    #[test]
+    fn a_generic_whole_text_alone_is_only_a_possibility() {
+        let bare = sig(Place::WholeText, 60);
+        let alone = [found("traefik", bare, 0, Region::Text)];
+        let scores = score(&alone, true);
+        assert_eq!(scores.author, None);
+        assert_eq!(scores.possible, Some(idx("traefik")));
+        assert_eq!(scores.get(idx("traefik")).author, 0.0);
+        assert!(close(scores.get(idx("traefik")).bare, 0.6));
+        assert!(scores.matched().is_empty());
+        // Backed by the product's own header, or by another of its signals: it names it.
+        for other in [sig(Place::Header, 40), sig(Place::Body, 30)] {
+            let region = if other.place == Place::Header {
+                Region::Header(0)
+            } else {
+                Region::Body
+            };
+            let hits = [
+                found("traefik", bare, 0, Region::Text),
+                found("traefik", other, 0, region),
+            ];
+            let scores = score(&hits, true);
+            assert_eq!(scores.author, Some(idx("traefik")));
+            assert_eq!(scores.possible, None);
+        }
+        // A distinctive whole text (weight 80 and up) needs no backing.
+        let own = [found("traefik", sig(Place::WholeText, 80), 0, Region::Text)];
+        assert_eq!(score(&own, true).author, Some(idx("traefik")));
     }
 }

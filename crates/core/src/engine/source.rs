@@ -22,6 +22,9 @@ pub struct Choice {
     pub via: Vec<Via>,
     /// Said when the choice was made for want of evidence.
     pub note: Option<String>,
+    /// A product that may have written a page no one is named for: its generic whole-text
+    /// phrase matched with nothing to back it (its signals are shown as evidence).
+    pub possible: Option<usize>,
 }
 
 #[inline(never)] // a stage of its own: see `engine::diagnose_parts`
@@ -33,12 +36,17 @@ pub fn choose(
     prose: &Prose,
 ) -> Choice {
     let has_page = !scan.page.text.trim().is_empty();
-    let (rule, source, note) = if prose.is_article() {
-        article(prose)
+    let ((rule, source, note), possible) = if prose.is_article() {
+        (article(prose), None)
     } else if let Some(i) = prose.quoted() {
-        quoted(i, scan, scores)
+        (quoted(i, scan, scores), None)
     } else {
-        pick_source(o, has_page, scan, scores, status)
+        let picked = pick_source(o, has_page, scan, scores, status);
+        let possible = scores.possible.filter(|_| picked.1.id == "custom");
+        match possible.and_then(|i| possible_note(i, scan)) {
+            Some(note) => ((picked.0, picked.1, Some(note)), possible),
+            None => (picked, None),
+        }
     };
     let via_rules = pick_via(&scores.per_rule, rule);
     let via = via_rules
@@ -56,7 +64,22 @@ pub fn choose(
         via_rules,
         via,
         note,
+        possible,
     }
+}
+
+/// Why a page that is only a generic phrase of product `i` names no one.
+fn possible_note(i: usize, scan: &Scan) -> Option<String> {
+    let r = RULES.get(i)?;
+    let h = scan
+        .hits
+        .iter()
+        .find(|h| h.rule == i && h.signal.place == Place::WholeText)?;
+    Some(format!(
+        "The whole body is the bare line \"{}\": {} sends exactly that, but so can other servers and applications, and no header names the sender, so no product is named.",
+        crate::text::shorten(&h.found, 60),
+        r.name
+    ))
 }
 
 type Picked = (Option<usize>, Source, Option<String>);
@@ -214,7 +237,7 @@ fn custom_confidence(
         .iter()
         .zip(&scores.per_rule)
         .filter(|(r, _)| !matches!(r.id, "custom" | "none"))
-        .map(|(_, s)| s.author)
+        .map(|(_, s)| s.author.max(s.bare))
         .fold(0.0, f32::max);
     c *= 1.0 - near_miss;
     if scores.header_named.is_some() {
@@ -348,6 +371,7 @@ mod tests {
             per_rule,
             author: author.map(idx),
             header_named: header_named.map(idx),
+            possible: None,
         }
     }
 
@@ -363,7 +387,11 @@ mod tests {
     }
 
     fn score(author: f32, header: f32) -> Score {
-        Score { author, header }
+        Score {
+            author,
+            header,
+            bare: 0.0,
+        }
     }
 
     fn scan_of(hits: Vec<Found>, text: &str) -> Scan {
@@ -555,6 +583,32 @@ mod tests {
             false,
         );
         assert!((c - 0.95 * 0.996).abs() < 1e-3, "{c}");
+    }
+
+    #[test]
+    fn a_bare_generic_body_names_no_one_and_says_who_may_have_sent_it() {
+        let bare = sig(Place::WholeText, 60);
+        let hits = vec![found("traefik", bare, 0, Region::Text)];
+        let scan = scan_of(hits.clone(), "pattern");
+        let sc = scored(&hits, true);
+        let o = obs(InputForm::Http, Some(502), &[], b"pattern");
+        let st = status(Some(502), true, false);
+        let c = choose(&o, &scan, &sc, &st, &crate::engine::prose::Prose::default());
+        assert_eq!(c.source.id, "custom");
+        assert_eq!(c.rule, Some(idx("custom")));
+        assert_eq!(c.possible, Some(idx("traefik")));
+        // Sent status 0.6, times one minus the phrase's weight.
+        assert!(
+            (c.source.confidence - 0.24).abs() < 1e-6,
+            "{}",
+            c.source.confidence
+        );
+        let note = c.note.unwrap_or_default();
+        assert!(
+            note.contains("Traefik Proxy") && note.contains("\"pattern\""),
+            "{note}"
+        );
+        assert!(note.contains("no product is named"), "{note}");
     }
 
     #[test]

@@ -402,6 +402,7 @@ mod tests {
             per_rule: Vec::new(),
             author,
             header_named: None,
+            possible: None,
         }
     }
 
