@@ -30,15 +30,26 @@ pub struct Scores {
     pub author: Option<usize>,
     /// The best-scoring product (never a browser) that its headers alone name.
     pub header_named: Option<usize>,
-    /// The product whose generic whole-text phrase alone matches the page: a possibility
-    /// to mention, never a name to give.
-    pub possible: Option<usize>,
 }
 
 impl Scores {
     /// The score of rule `i` (zero for an index out of range).
     pub fn get(&self, i: usize) -> Score {
         self.per_rule.get(i).copied().unwrap_or_default()
+    }
+
+    /// The product whose generic whole-text phrase alone matches the page (the strongest;
+    /// the first in rule order on a tie): a possibility to mention, never a name to give.
+    pub fn possible(&self) -> Option<usize> {
+        self.per_rule
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.bare > 0.0)
+            .fold(None, |acc: Option<(usize, f32)>, (i, s)| match acc {
+                Some((_, b)) if b >= s.bare => acc,
+                _ => Some((i, s.bare)),
+            })
+            .map(|(i, _)| i)
     }
 
     /// Every rule with any signal counted, in [`RULES`] order.
@@ -100,21 +111,10 @@ pub fn score(hits: &[Found], sent_status: bool) -> Scores {
     let header_named = best(&per_rule, |i, s| {
         s.header >= AUTHOR_THRESHOLD && !is_browser(i)
     });
-    // The strongest bare phrase; the first in rule order on a tie.
-    let possible = per_rule
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.bare > 0.0)
-        .fold(None, |acc: Option<(usize, f32)>, (i, s)| match acc {
-            Some((_, b)) if b >= s.bare => acc,
-            _ => Some((i, s.bare)),
-        })
-        .map(|(i, _)| i);
     Scores {
         per_rule,
         author,
         header_named,
-        possible,
     }
 }
 
@@ -249,7 +249,7 @@ mod tests {
         let alone = [found("traefik", bare, 0, Region::Text)];
         let scores = score(&alone, true);
         assert_eq!(scores.author, None);
-        assert_eq!(scores.possible, Some(idx("traefik")));
+        assert_eq!(scores.possible(), Some(idx("traefik")));
         assert_eq!(scores.get(idx("traefik")).author, 0.0);
         assert!(close(scores.get(idx("traefik")).bare, 0.6));
         assert!(scores.matched().is_empty());
@@ -266,7 +266,7 @@ mod tests {
             ];
             let scores = score(&hits, true);
             assert_eq!(scores.author, Some(idx("traefik")));
-            assert_eq!(scores.possible, None);
+            assert_eq!(scores.possible(), None);
         }
         // A distinctive whole text (weight 80 and up) needs no backing.
         let own = [found("traefik", sig(Place::WholeText, 80), 0, Region::Text)];

@@ -42,7 +42,7 @@ pub fn choose(
         (quoted(i, scan, scores), None)
     } else {
         let picked = pick_source(o, has_page, scan, scores, status);
-        let possible = scores.possible.filter(|_| picked.1.id == "custom");
+        let possible = scores.possible().filter(|_| picked.1.id == "custom");
         match possible.and_then(|i| possible_note(i, scan)) {
             Some(note) => ((picked.0, picked.1, Some(note)), possible),
             None => (picked, None),
@@ -371,7 +371,6 @@ mod tests {
             per_rule,
             author: author.map(idx),
             header_named: header_named.map(idx),
-            possible: None,
         }
     }
 

@@ -402,7 +402,6 @@ mod tests {
             per_rule: Vec::new(),
             author,
             header_named: None,
-            possible: None,
         }
     }
 
