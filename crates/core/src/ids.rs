@@ -93,7 +93,7 @@ pub fn find(
         for spec in specs {
             let Some(marker) = spec.after else { continue };
             let marker = marker.to_ascii_lowercase();
-            if let Some(p) = memchr::memmem::find(lower.as_bytes(), marker.as_bytes()) {
+            if let Some(p) = crate::text::find(lower.as_bytes(), marker.as_bytes()) {
                 let after = text.get(p + marker.len()..).unwrap_or_default();
                 let token = after
                     .trim_start_matches([' ', ':', '#'])

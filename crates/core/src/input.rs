@@ -591,7 +591,7 @@ fn pasted_observation(v: &Value) -> Option<BrowserObservation> {
 /// JSON, an API's error body), to be read as text.
 fn read_json(input: &[u8]) -> Result<Option<Observation<'static>>, InputError> {
     let head = input.get(..4096).unwrap_or(input);
-    let has = |k: &[u8]| memchr::memmem::find(head, k).is_some();
+    let has = |k: &[u8]| crate::text::find(head, k).is_some();
     if has(b"\"log\"") && has(b"\"entries\"") {
         let har = crate::json::parse(input)
             .map_err(|e| format!("not a readable HAR file ({e})"))

@@ -283,7 +283,7 @@ fn classify(line: &[u8]) -> Option<(Format, Option<Key<'_>>, Option<u16>)> {
             b"upstream_response_time=",
         ]
         .iter()
-        .any(|k| memchr::memmem::find(line, k).is_some());
+        .any(|k| crate::text::find(line, k).is_some());
         let format = if nginx {
             Format::NginxAccess
         } else {
@@ -306,9 +306,9 @@ fn shaped(s: &[u8], pattern: &[u8]) -> bool {
 
 /// The bytes between the first `open` and the next `close` after it.
 fn between<'a>(s: &'a [u8], open: &[u8], close: &[u8]) -> Option<&'a [u8]> {
-    let a = memchr::memmem::find(s, open)? + open.len();
+    let a = crate::text::find(s, open)? + open.len();
     let rest = s.get(a..)?;
-    let b = memchr::memmem::find(rest, close)?;
+    let b = crate::text::find(rest, close)?;
     rest.get(..b)
 }
 
@@ -316,9 +316,9 @@ fn nginx_error(line: &[u8]) -> Option<Option<Key<'_>>> {
     if !shaped(line, b"9999/99/99 99:99:99 [") {
         return None;
     }
-    let after = line.get(memchr::memmem::find(line, b"] ")? + 2..)?;
+    let after = line.get(crate::text::find(line, b"] ")? + 2..)?;
     // `pid#tid: `
-    let colon = memchr::memmem::find(after, b": ")?;
+    let colon = crate::text::find(after, b": ")?;
     let ids = after.get(..colon)?;
     if !ids.contains(&b'#') || !ids.iter().all(|b| b.is_ascii_digit() || *b == b'#') {
         return None;
@@ -372,7 +372,7 @@ fn php_error(line: &[u8]) -> Option<Key<'_>> {
 fn haproxy(line: &[u8]) -> Option<u16> {
     haproxy_fields(line).or_else(|| {
         let head = line.get(..line.len().min(160))?;
-        let at = memchr::memmem::find(head, b"]: ")?;
+        let at = crate::text::find(head, b"]: ")?;
         haproxy_fields(line.get(at + 3..)?)
     })
 }
@@ -402,7 +402,7 @@ fn haproxy_fields(line: &[u8]) -> Option<u16> {
 /// Common / combined access-log line: `host ident user [date zone] "request" status bytes`
 /// (an optional virtual host in front): the status.
 fn access(line: &[u8]) -> Option<u16> {
-    let open = memchr::memmem::find(line.get(..line.len().min(300))?, b" [")?;
+    let open = crate::text::find(line.get(..line.len().min(300))?, b" [")?;
     let before = line.get(..open)?;
     let tokens = before.split(|b| *b == b' ').count();
     if !(3..=4).contains(&tokens) {

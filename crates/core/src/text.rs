@@ -193,6 +193,26 @@ fn tail(bytes: &[u8], i: usize) -> &[u8] {
     bytes.get(i..).unwrap_or_default()
 }
 
+/// The first position of `needle` in `hay`: `memchr` for its first byte, then a comparison.
+/// The core looks only for short needles (its own constants, or a matched literal), so this
+/// stays linear in `hay` (at most `hay.len() * needle.len()` comparisons). `memchr::memmem`
+/// builds a searcher on every call, which cost the first diagnosis in a fresh wasm instance
+/// milliseconds and the wasm its code.
+pub(crate) fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    let Some((&first, rest)) = needle.split_first() else {
+        return Some(0);
+    };
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(first, tail(hay, from)) {
+        let at = from + i;
+        if hay.get(at + 1..at + needle.len()) == Some(rest) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
 /// Finds `needle` (ASCII, lower-case) in `hay` case-insensitively, from `from`.
 fn find_ci(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
     let first = needle.first()?;
@@ -248,8 +268,7 @@ pub fn html_text(body: &[u8]) -> PageText {
             let rest = tail(bytes, lt);
             // Comments.
             if rest.starts_with(b"<!--") {
-                let end = memchr::memmem::find(tail(rest, 4), b"-->")
-                    .map_or(bytes.len(), |e| lt + 4 + e + 3);
+                let end = find(tail(rest, 4), b"-->").map_or(bytes.len(), |e| lt + 4 + e + 3);
                 i = end;
                 text_start = end;
                 continue;
@@ -431,6 +450,17 @@ pub fn shorten(s: &str, max: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn find_is_the_first_occurrence() {
+        assert_eq!(find(b"aaab", b"aab"), Some(1), "after a partial match");
+        assert_eq!(find(b"x-->y-->", b"-->"), Some(1));
+        assert_eq!(find(b"ends with -->", b"-->"), Some(10), "at the very end");
+        assert_eq!(find(b"--", b"-->"), None, "longer than what is left");
+        assert_eq!(find(b"", b"a"), None);
+        assert_eq!(find(b"abc", b""), Some(0));
+    }
+
     use super::*;
 
     /// Appending a string in bulk (its fast paths) gives what appending its characters one

@@ -181,7 +181,7 @@ pub fn read(o: &Observation<'_>, scan: &Scan, scores: &Scores) -> Prose {
     let present = |list: &[&'static str]| -> Vec<&'static str> {
         list.iter()
             .copied()
-            .filter(|p| memchr::memmem::find(window.as_bytes(), p.as_bytes()).is_some())
+            .filter(|p| crate::text::find(window.as_bytes(), p.as_bytes()).is_some())
             .collect()
     };
     let vendors = RULES
@@ -262,10 +262,8 @@ fn escaped_page(body: &[u8], lower: &str) -> Option<(usize, Vec<Found>)> {
             .into_iter()
             .filter(|h| h.rule == author)
             .filter_map(|mut h| {
-                let at = memchr::memmem::find(
-                    lower.as_bytes(),
-                    h.found.to_ascii_lowercase().as_bytes(),
-                )?;
+                let at =
+                    crate::text::find(lower.as_bytes(), h.found.to_ascii_lowercase().as_bytes())?;
                 h.at = at;
                 h.region = Region::Text;
                 Some(h)
@@ -348,12 +346,12 @@ fn html_blocks(body: &[u8]) -> Vec<(usize, usize)> {
         let mut from = 0;
         while let Some(a) = lower
             .get(from..)
-            .and_then(|rest| memchr::memmem::find(rest, open))
+            .and_then(|rest| crate::text::find(rest, open))
             .map(|a| from + a)
         {
             let end = lower
                 .get(a..)
-                .and_then(|rest| memchr::memmem::find(rest, close))
+                .and_then(|rest| crate::text::find(rest, close))
                 .map_or(lower.len(), |e| a + e + close.len());
             out.push((a, end));
             from = end.max(a + 1);

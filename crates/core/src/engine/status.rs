@@ -154,7 +154,7 @@ fn find_net_error(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
     let mut best: Option<(usize, &str)> = None;
     for p in PREFIXES {
-        if let Some(at) = memchr::memmem::find(bytes, p.as_bytes()) {
+        if let Some(at) = crate::text::find(bytes, p.as_bytes()) {
             // A code is a run of capitals, digits, underscores (and the `::` of NET::); DevTools
             // writes `net::ERR_...` in lower case.
             let devtools = at

@@ -239,8 +239,9 @@ pub fn home() -> Html {
                     diagnose.emit((bytes, Rc::from(typed)));
                 }
                 None => {
-                    // The core builds its matcher on first use: do it now, while the person
-                    // is still reaching for the page to paste.
+                    // A fresh wasm instance compiles each function of the core on its first
+                    // call: have that done now, while the person is still reaching for the
+                    // page to paste.
                     Timeout::new(0, || {
                         let _ = culprit_core::diagnose(b"HTTP/1.1 502 Bad Gateway\r\n\r\n");
                     })
