@@ -1,8 +1,11 @@
 // The first diagnosis in a fresh wasm instance (issue #7's "instant first answer"): the
-// extension's release build is instantiated in a new page, five times, and the time of its
-// first diagnosis of a 7.5 KB Cloudflare page is reported, with the instantiation and a
-// second, warm diagnosis beside it. Reported, not asserted: a shared machine's timings are
-// no test verdict; the answer itself is checked.
+// extension's release build is instantiated in a new page, nine times, and the time of its
+// first diagnosis of a 7.5 KB Cloudflare page is reported against the 20 ms budget, with the
+// instantiation and a second, warm diagnosis beside it. The answer itself is checked. The
+// test fails when the median passes 30 ms: the build before the suffix matcher (an automaton
+// built on first use, and the core's stages inlined into one 35 KB function that V8
+// compiled lazily) measured a median of 32 ms here, while a shared machine's noise around
+// the budget does not fail every run.
 
 import http from 'node:http';
 import { readFileSync, existsSync } from 'node:fs';
@@ -10,7 +13,7 @@ import { join, extname } from 'node:path';
 import { chromium } from 'playwright-core';
 import { test, assert, EXTENSION, CHROMIUM, CHROMIUM_ARGS, fixture } from './lib.mjs';
 
-test('first diagnosis in a fresh wasm instance (release build), reported', async (t) => {
+test('first diagnosis in a fresh wasm instance (release build): budget 20 ms, fails past 30 ms', async (t) => {
   const pkg = join(EXTENSION, 'pkg');
   const fx = fixture('cloudflare/520-unknown-error');
   const server = http.createServer((req, res) => {
@@ -32,7 +35,7 @@ test('first diagnosis in a fresh wasm instance (release build), reported', async
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   try {
     const runs = [];
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 9; i++) {
       const ctx = await browser.newContext();
       const page = await ctx.newPage();
       await page.goto(url);
@@ -59,6 +62,9 @@ test('first diagnosis in a fresh wasm instance (release build), reported', async
     const list = (k) => runs.map((r) => r[k].toFixed(1)).join(', ');
     t.diagnostic(`fresh instance, 7.5 KB page: first diagnosis (the extension's diagnose: the core, JSON in and out) ${list('first')} ms (median ${median('first').toFixed(1)}, budget 20 ms); `
       + `instantiation ${list('instantiate')} ms; the same page again ${list('second')} ms`);
+    const m = median('first');
+    t.diagnostic(`budget 20 ms: ${m <= 20 ? 'met' : 'NOT met'} (median ${m.toFixed(1)} ms)`);
+    assert.ok(m <= 30, `the first diagnosis in a fresh instance took a median ${m.toFixed(1)} ms, far over its 20 ms budget`);
   } finally {
     await browser.close();
     await new Promise((r) => { server.closeAllConnections?.(); server.close(r); });
