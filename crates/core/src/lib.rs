@@ -47,7 +47,7 @@ pub fn diagnose_observation(observation: &BrowserObservation) -> Diagnosis {
 
 /// The meanings of the evidence given for a log line's format (HAProxy's HTTP log, nginx's
 /// error log...): a format, not a literal of a rule file, so the rule tests leave it out.
-pub fn log_format_meanings() -> [&'static str; 6] {
+pub fn log_format_meanings() -> [&'static str; 7] {
     logs::format_meanings()
 }
 

@@ -2,8 +2,9 @@
 //! status an access-log line records. Pure parsing, one forward pass over the text.
 //!
 //! Formats read: nginx's and Apache's error logs, lighttpd's, PHP's `error_log`, HAProxy's
-//! HTTP log (bare or behind a syslog prefix) and the common / combined access-log format
-//! that nginx, Apache and many others write alike. A request is one access or HAProxy line,
+//! HTTP log (bare or behind a syslog prefix), Envoy's default access log and the common /
+//! combined access-log format that nginx, Apache and many others write alike. A request is
+//! one access, HAProxy or Envoy line,
 //! or the error-log lines that share its key: nginx's connection number (`*42`), Apache's
 //! process and thread within one second, the second of a lighttpd or PHP line. A line in
 //! no format (a stack trace, a wrapped message) belongs to the request above it.
@@ -28,6 +29,9 @@ pub enum Format {
     Access,
     /// The same with nginx's `$upstream_*` variables logged by name (`upstream_status=502`).
     NginxAccess,
+    /// `[2026-11-22T01:00:00.000Z] "GET / HTTP/1.1" 503 UF 0 91 1 - ...`: Envoy's default
+    /// access log, with its response flags after the status.
+    Envoy,
 }
 
 impl Format {
@@ -43,6 +47,7 @@ impl Format {
                 "the common or combined access-log format, which nginx, Apache and many other servers write alike"
             }
             Format::NginxAccess => "an nginx access log that records its upstream variables",
+            Format::Envoy => "Envoy's access log",
         }
     }
 
@@ -56,6 +61,7 @@ impl Format {
             Format::PhpError => Some(("php", &PHP_ERROR)),
             Format::Haproxy => Some(("haproxy", &HAPROXY)),
             Format::NginxAccess => Some(("nginx", &NGINX_ACCESS)),
+            Format::Envoy => Some(("envoy", &ENVOY_ACCESS)),
             Format::Access => None,
         }
     }
@@ -70,6 +76,8 @@ impl Format {
                 let l = between(second, b"[", b"]")?;
                 l.rsplit(|b| *b == b':').next()?
             }
+            // Status 0: the client went away before any answer; nothing failed on the server.
+            Format::Envoy => return Some(false),
             _ => return None,
         };
         Some(matches!(
@@ -80,7 +88,7 @@ impl Format {
 }
 
 /// The meanings of the format signals, which belong to no rule file.
-pub fn format_meanings() -> [&'static str; 6] {
+pub fn format_meanings() -> [&'static str; 7] {
     [
         NGINX_ERROR.meaning,
         APACHE_ERROR.meaning,
@@ -88,6 +96,7 @@ pub fn format_meanings() -> [&'static str; 6] {
         PHP_ERROR.meaning,
         HAPROXY.meaning,
         NGINX_ACCESS.meaning,
+        ENVOY_ACCESS.meaning,
     ]
 }
 
@@ -129,6 +138,10 @@ static HAPROXY: Signal = format_signal(
 static NGINX_ACCESS: Signal = format_signal(
     60,
     "the access-log line records nginx's upstream variables by name (upstream_status, upstream_addr...)",
+);
+static ENVOY_ACCESS: Signal = format_signal(
+    75,
+    "the line is in Envoy's default access-log format: [ISO date], \"request\", status, then the response flags",
 );
 
 /// One line of the text: its bytes are `start..end` (without the line break), numbered from 1.
@@ -276,6 +289,9 @@ fn classify(line: &[u8]) -> Option<(Format, Option<Key<'_>>, Option<u16>)> {
     if let Some(s) = haproxy(line) {
         return Some((Format::Haproxy, None, Some(s)));
     }
+    if let Some(s) = envoy(line) {
+        return Some((Format::Envoy, None, s));
+    }
     if let Some(s) = access(line) {
         let nginx = [
             &b"upstream_status="[..],
@@ -399,6 +415,43 @@ fn haproxy_fields(line: &[u8]) -> Option<u16> {
         .flatten()
 }
 
+/// Envoy's default access-log line: `[2026-11-22T01:00:00.000Z] "request" status flags `,
+/// the flags `-` or capitals and commas (`UF,URX`): the status (none for 0, a client that
+/// went away before any answer).
+fn envoy(line: &[u8]) -> Option<Option<u16>> {
+    if !shaped(line, b"[9999-99-99T99:99:99.999Z] \"") {
+        return None;
+    }
+    let rest = line.get(28..)?;
+    let rest = rest.get(after_quote(rest)?..)?.strip_prefix(b" ")?;
+    let mut f = rest.splitn(3, |b| *b == b' ');
+    let status = f.next()?;
+    let flags = f.next()?;
+    f.next()?;
+    let flags_ok = flags == b"-"
+        || (!flags.is_empty() && flags.iter().all(|b| b.is_ascii_uppercase() || *b == b','));
+    if !flags_ok {
+        return None;
+    }
+    match status {
+        b"0" => Some(None),
+        s => three_digits(s).map(Some),
+    }
+}
+
+/// The position just after the first quote not escaped with a backslash.
+fn after_quote(s: &[u8]) -> Option<usize> {
+    let mut escaped = false;
+    for (i, b) in s.iter().enumerate() {
+        match b {
+            b'\\' if !escaped => escaped = true,
+            b'"' if !escaped => return Some(i + 1),
+            _ => escaped = false,
+        }
+    }
+    None
+}
+
 /// Common / combined access-log line: `host ident user [date zone] "request" status bytes`
 /// (an optional virtual host in front): the status.
 fn access(line: &[u8]) -> Option<u16> {
@@ -416,19 +469,7 @@ fn access(line: &[u8]) -> Option<u16> {
     }
     let rest = rest.get(close + 1..)?.strip_prefix(b" \"")?;
     // The request, up to a quote not escaped with a backslash.
-    let mut end = None;
-    let mut escaped = false;
-    for (i, b) in rest.iter().enumerate() {
-        match b {
-            b'\\' if !escaped => escaped = true,
-            b'"' if !escaped => {
-                end = Some(i);
-                break;
-            }
-            _ => escaped = false,
-        }
-    }
-    let rest = rest.get(end? + 1..)?.strip_prefix(b" ")?;
+    let rest = rest.get(after_quote(rest)?..)?.strip_prefix(b" ")?;
     let status = rest.get(..3)?;
     if rest.get(3).is_some_and(|b| *b != b' ') {
         return None;
@@ -549,6 +590,38 @@ mod tests {
     }
 
     #[test]
+    fn envoy_default_access_lines() {
+        let v = view(concat!(
+            "[2026-11-27T21:40:02.114Z] \"GET /a HTTP/1.1\" 200 - 0 312 14 12 \"-\" \"ua\" \"id1\" \"shop.example\" \"10.0.0.1:8080\"\n",
+            "[2026-11-27T21:41:17.902Z] \"GET /a\\\" b HTTP/2\" 503 UH 0 19 0 - \"-\" \"ua\" \"id2\" \"shop.example\" \"-\"\n",
+            "[2026-11-27T21:41:48.330Z] \"POST /c HTTP/1.1\" 503 UF,URX 187 91 1004 - \"-\" \"ua\" \"id3\" \"shop.example\" \"10.0.0.1:8080\"\n",
+            "[2026-11-27T21:42:00.000Z] \"GET /d HTTP/1.1\" 0 DC 0 0 5 - \"-\" \"ua\" \"id4\" \"shop.example\" \"-\"\n",
+        ));
+        let got: Vec<_> = v
+            .requests
+            .iter()
+            .map(|r| (r.format, r.status.map(|(s, _)| s), r.may_fail))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (Format::Envoy, Some(200), false),
+                (Format::Envoy, Some(503), true),
+                (Format::Envoy, Some(503), true),
+                (Format::Envoy, None, false),
+            ]
+        );
+        // Not Envoy's: lower-case flags, no flags field, a date of another shape.
+        for line in [
+            "[2026-11-27T21:41:17.902Z] \"GET / HTTP/1.1\" 503 uh 0 19",
+            "[2026-11-27T21:41:17.902Z] \"GET / HTTP/1.1\" 503",
+            "[2026-11-27 21:41:17.902Z] \"GET / HTTP/1.1\" 503 UH 0 19",
+        ] {
+            assert_eq!(read(line.as_bytes()), None, "{line}");
+        }
+    }
+
+    #[test]
     fn prose_and_pages_are_not_logs() {
         assert_eq!(read(b"502 Bad Gateway\nnginx/1.22.1"), None);
         assert_eq!(read(b""), None);
@@ -576,6 +649,8 @@ mod tests {
             "a b c [27/Nov/2026:17:02:11 +0000] \"",
             "9999/99/99 99:99:99 [",
             "x]: ",
+            "[2026-11-27T21:41:17.902Z] \"",
+            "[2026-11-27T21:41:17.902Z] \"GET\" ",
         ] {
             let _ = read(s.as_bytes());
         }
