@@ -1,6 +1,6 @@
 //! "Copy report": a Markdown summary of a diagnosis for a ticket to the site's host.
 
-use crate::facts::retry_line;
+use crate::facts::{other_failure_line, retry_line};
 use crate::words::{hop_name, location_name, status_line};
 use culprit_core::Diagnosis;
 
@@ -88,6 +88,12 @@ pub fn markdown(d: &Diagnosis, when: &str) -> String {
             ));
         }
     }
+    if !d.other_failures.is_empty() {
+        s.push_str("\n### Other failures in the log\n\n");
+        for f in &d.other_failures {
+            s.push_str(&format!("- {}\n", inline(&other_failure_line(f))));
+        }
+    }
     s.push_str("\n_Diagnosed by Culprit, on the reporter's own device._\n");
     s
 }
@@ -110,6 +116,28 @@ mod tests {
         assert!(md.contains("`8d0f1e2a3b4c5d6e-FRA`"), "{md}");
         assert!(md.contains("2026-11-27 12:00 UTC"), "{md}");
         assert!(md.contains("### Evidence"), "{md}");
+    }
+
+    #[test]
+    fn report_lists_the_other_failures_of_a_log() {
+        let log = concat!(
+            "[2026-11-27T21:40:02.114Z] \"GET /a HTTP/1.1\" 503 UH 0 19 0 - \"-\" \"ua\" \"id1\" \"shop.example\" \"-\"\n",
+            "[2026-11-27T21:40:05.114Z] \"GET /b HTTP/1.1\" 503 UH 0 19 0 - \"-\" \"ua\" \"id2\" \"shop.example\" \"-\"\n",
+            "[2026-11-27T21:41:48.330Z] \"GET /c HTTP/1.1\" 504 UT 0 24 15001 - \"-\" \"ua\" \"id3\" \"shop.example\" \"10.0.0.1:8080\"\n",
+        );
+        let d = match culprit_core::diagnose(log.as_bytes()) {
+            Ok(d) => d,
+            Err(e) => unreachable!("{e}"),
+        };
+        assert_eq!(d.status, Some(504));
+        let other = d.other_failures.first().map(|f| f.summary.clone());
+        let Some(other) = other else {
+            unreachable!("two other failures: {d:?}")
+        };
+        let md = markdown(&d, "2026-11-27 22:00 UTC");
+        assert!(md.contains("### Other failures in the log"), "{md}");
+        assert!(md.contains(&format!("- 2× {}", inline(&other))), "{md}");
+        assert!(md.contains("(lines 2, 1)"), "{md}");
     }
 
     #[test]
