@@ -38,6 +38,9 @@ pub struct Context<'a> {
     /// True when the input reads as writing about errors (an article, a guide, a thread)
     /// rather than as an error page.
     pub article: bool,
+    /// The success status (2xx) an error page was sent with, such as PHP's fatal error in a
+    /// 200: `status` leaves it out, since it says nothing about what failed.
+    pub sent_success: Option<u16>,
 }
 
 impl Situation {
@@ -907,6 +910,26 @@ pub fn summary(ctx: &Context<'_>) -> String {
             None => String::new(),
         },
     };
+    // A site's error page sent as a success (PHP's fatal error in a 200): the page, not the
+    // status, tells what happened.
+    if ctx.status.is_none()
+        && ctx.is_site()
+        && let Some(sent) = ctx.sent_success
+    {
+        let label = match crate::status::reason(sent) {
+            Some(r) => format!("{sent} {r}"),
+            None => sent.to_string(),
+        };
+        return if what.is_empty() {
+            format!(
+                "The site's own page reports an application error, even though the server sent {label}."
+            )
+        } else {
+            format!(
+                "The site's own page reports an error ({what}), even though the server sent {label}."
+            )
+        };
+    }
     match (ctx.status, ctx.is_site(), what.is_empty()) {
         (Some(st), true, _) => format!("The site's own page reports a {st}: {what}."),
         (Some(st), false, _) => format!("{} wrote this {st}: {what}.", ctx.source_name),
@@ -2351,6 +2374,7 @@ mod tests {
             retry_after_date: None,
             from_log: false,
             article: false,
+            sent_success: None,
         };
         f(&ctx)
     }
@@ -2710,6 +2734,7 @@ mod tests {
                 retry_after_date: date,
                 from_log: false,
                 article: false,
+                sent_success: None,
             };
             retry(&ctx)
         };
@@ -2762,6 +2787,7 @@ mod tests {
                 retry_after_date: None,
                 from_log: false,
                 article: false,
+                sent_success: None,
             };
             f(&ctx);
         };
@@ -2830,6 +2856,7 @@ mod tests {
             retry_after_date: None,
             from_log: false,
             article: false,
+            sent_success: None,
         };
         let e = explain(&ctx);
         assert!(
@@ -2840,6 +2867,40 @@ mod tests {
         assert!(
             v.iter()
                 .any(|f| f.id == "tell-owner" && f.detail.contains("Ray ID"))
+        );
+    }
+
+    #[test]
+    fn a_site_error_page_sent_as_200_says_so() {
+        let ctx = Context {
+            status: None,
+            source_id: "php",
+            source_name: "PHP",
+            category: Category::Site,
+            role: Hop::Origin,
+            hop: Hop::Origin,
+            facts: &[],
+            net_error: None,
+            via: &[],
+            has_ids: false,
+            retry_after_seconds: None,
+            retry_after_date: None,
+            from_log: false,
+            article: false,
+            sent_success: Some(200),
+        };
+        assert_eq!(
+            summary(&ctx),
+            "The site's own page reports an application error, even though the server sent 200 OK."
+        );
+        // Saved without its response: no status to speak of.
+        let saved = Context {
+            sent_success: None,
+            ..ctx
+        };
+        assert_eq!(
+            summary(&saved),
+            "The site's own error page, with no status to say what failed."
         );
     }
 

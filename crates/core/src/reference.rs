@@ -38,6 +38,7 @@ pub fn typical(source_id: &str, status: Option<u16>, net_error: Option<&str>) ->
         retry_after_date: None,
         from_log: false,
         article: false,
+        sent_success: None,
     };
     let retry: Retry = advice::retry(&ctx);
     Some(Diagnosis {

@@ -73,6 +73,7 @@ pub fn context<'a>(o: &'a Observation<'_>, f: &'a Findings) -> Context<'a> {
         retry_after_date,
         from_log: f.form() == InputForm::Log,
         article: f.prose.is_article(),
+        sent_success: o.status.filter(|&c| c < 400 && f.status.is_error),
     }
 }
 
