@@ -100,6 +100,31 @@ mod tests {
         assert!(!ends_at(b"Gateway", 99, b"gateway"), "past the end");
     }
 
+    /// The linear-time bound: at one position the scan compares at most the literals of one
+    /// bucket, each at most its length. Hostile text repeating the four bytes that end the
+    /// fullest bucket's literals costs this much per byte, no more.
+    #[test]
+    fn work_per_position_is_bounded() {
+        use crate::matcher::generated::LITERAL_LEN;
+        let worst = START
+            .windows(2)
+            .map(|w| {
+                IDS.get(usize::from(w[0])..usize::from(w[1]))
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|&id| usize::from(LITERAL_LEN[usize::from(id)]))
+                    .sum::<usize>()
+            })
+            .max()
+            .unwrap_or(0);
+        assert!(
+            worst <= 2048,
+            "one bucket holds {worst} bytes of literals: hostile text repeating its last four \
+             bytes would cost that many comparisons per byte; spread the buckets (more BITS)"
+        );
+        assert!(SHORT.len() <= 8, "every short literal is checked at every position");
+    }
+
     #[test]
     fn buckets_are_in_range() {
         for key in [0, 1, u32::MAX, 0x6e67_696e] {
