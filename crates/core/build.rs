@@ -178,6 +178,7 @@ const FACTS: &[&str] = &[
     "dns",
     "edge-internal",
     "upstream-failed",
+    "network-auth",
 ];
 
 /// `upstream-refused` -> `UpstreamRefused`.

@@ -159,6 +159,7 @@ pub fn situation(ctx: &Context<'_>) -> Situation {
 fn from_facts(ctx: &Context<'_>, status: u16) -> Option<Situation> {
     use Situation::*;
     let order: &[(Fact, Situation)] = &[
+        (Fact::NetworkAuth, NetworkAuth),
         (Fact::Maintenance, Maintenance),
         (Fact::RateLimited, RateLimited),
         (Fact::Blocked, Blocked),

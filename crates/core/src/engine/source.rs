@@ -108,6 +108,9 @@ fn pick_source(
             c *= 0.9;
         }
         (Some(i), source_of(r, c), None)
+    } else if let Some((i, r)) = with_rule(super::status::network_redirect(o, scan, scores)) {
+        // The visitor's network redirected the request to its own login page.
+        (Some(i), source_of(r, scores.get(i).header * 0.9), None)
     } else if matches!(o.form, InputForm::Observation | InputForm::Har)
         && !has_page
         && status.net_error.is_some()

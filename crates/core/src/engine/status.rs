@@ -58,12 +58,17 @@ pub fn status(o: &Observation<'_>, scan: &Scan, scores: &Scores) -> Status {
     // WAF's challenge (202) or block page (200). Only the author's own markup counts.
     let error_page_as_success =
         o.status.is_some_and(|s| (200..300).contains(&s)) && own_error_markup(scan, scores);
+    // A redirect the visitor's network made to its own login page (a captive portal).
+    let intercepted = network_redirect(o, scan, scores).is_some();
     let is_error = code.is_some_and(|s| s >= 400)
         || net_error.is_some()
         || error_page_as_success
+        || intercepted
         || (code.is_none() && reads_as_error(&scan.page));
-    let sent_success =
-        o.status.is_some_and(|s| s < 400) && net_error.is_none() && !error_page_as_success;
+    let sent_success = o.status.is_some_and(|s| s < 400)
+        && net_error.is_none()
+        && !error_page_as_success
+        && !intercepted;
     Status {
         code,
         inferred,
@@ -72,6 +77,25 @@ pub fn status(o: &Observation<'_>, scan: &Scan, scores: &Scores) -> Status {
         is_error,
         sent_success,
     }
+}
+
+/// The product on the visitor's network (role `network`: a captive portal) that answered a
+/// request with a redirect (3xx) to its own page, which its signals on the `Location` header
+/// name with an authorship-level score: the request never reached the site.
+pub fn network_redirect(o: &Observation<'_>, scan: &Scan, scores: &Scores) -> Option<usize> {
+    if !o.status.is_some_and(|s| (300..400).contains(&s)) {
+        return None;
+    }
+    scan.hits
+        .iter()
+        .filter(|h| h.signal.place == Place::Header && h.signal.header == Some("location"))
+        .map(|h| h.rule)
+        .find(|&i| {
+            RULES
+                .get(i)
+                .is_some_and(|r| r.role == crate::model::Hop::Network)
+                && scores.get(i).header >= super::score::AUTHOR_THRESHOLD
+        })
 }
 
 /// Weight from which a signal is a string only its product writes (docs/rules.md).
