@@ -179,6 +179,7 @@ const FACTS: &[&str] = &[
     "edge-internal",
     "upstream-failed",
     "network-auth",
+    "auth-failed",
 ];
 
 /// `upstream-refused` -> `UpstreamRefused`.

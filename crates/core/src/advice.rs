@@ -160,6 +160,7 @@ fn from_facts(ctx: &Context<'_>, status: u16) -> Option<Situation> {
     use Situation::*;
     let order: &[(Fact, Situation)] = &[
         (Fact::NetworkAuth, NetworkAuth),
+        (Fact::AuthFailed, Unauthorized),
         (Fact::Maintenance, Maintenance),
         (Fact::RateLimited, RateLimited),
         (Fact::Blocked, Blocked),
