@@ -122,7 +122,10 @@ mod tests {
             "one bucket holds {worst} bytes of literals: hostile text repeating its last four \
              bytes would cost that many comparisons per byte; spread the buckets (more BITS)"
         );
-        assert!(SHORT.len() <= 8, "every short literal is checked at every position");
+        assert!(
+            SHORT.len() <= 8,
+            "every short literal is checked at every position"
+        );
     }
 
     #[test]
