@@ -297,16 +297,7 @@ impl Report {
         self.heading("Other failures in the log");
         for f in others {
             let bullet = self.paint(DIM, "  • ");
-            let lines: Vec<String> = f.lines.iter().map(usize::to_string).collect();
-            let more = if f.count > f.lines.len() { ", ..." } else { "" };
-            let label = if f.lines.len() == 1 { "line" } else { "lines" };
-            let text = format!(
-                "{}× {} ({label} {}{more})",
-                f.count,
-                clean(&f.summary),
-                lines.join(", ")
-            );
-            self.wrapped(&bullet, 4, 4, &text, None);
+            self.wrapped(&bullet, 4, 4, &clean(&f.line()), None);
         }
     }
 

@@ -283,6 +283,30 @@ pub struct OtherFailure {
     pub lines: Vec<usize>,
 }
 
+impl OtherFailure {
+    /// As one line of text: "3× nginx logged a 504: ... (lines 9, 7, 4)", with ", ..." when
+    /// more requests than the lines listed.
+    pub fn line(&self) -> String {
+        let lines: Vec<String> = self.lines.iter().map(usize::to_string).collect();
+        let more = if self.count > self.lines.len() {
+            ", ..."
+        } else {
+            ""
+        };
+        let label = if self.lines.len() == 1 {
+            "line"
+        } else {
+            "lines"
+        };
+        format!(
+            "{}× {} ({label} {}{more})",
+            self.count,
+            self.summary,
+            lines.join(", ")
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

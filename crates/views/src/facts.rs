@@ -124,7 +124,7 @@ pub fn facts(props: &FactsProps) -> Html {
             if !d.other_failures.is_empty() {
                 <div>
                     <dt>{"Other failures in the log"}</dt>
-                    <dd><ul class="notes">{ for d.other_failures.iter().map(|f| html! { <li>{ other_failure_line(f) }</li> }) }</ul></dd>
+                    <dd><ul class="notes">{ for d.other_failures.iter().map(|f| html! { <li>{ f.line() }</li> }) }</ul></dd>
                 </div>
             }
             if !d.notes.is_empty() {
@@ -167,17 +167,4 @@ pub fn ids(props: &IdsProps) -> Html {
             }) }
         </ul>
     }
-}
-
-/// One kind of other failure in a log, as text: "3× nginx logged a 504: ... (lines 9, 7, 4)".
-pub fn other_failure_line(f: &culprit_core::OtherFailure) -> String {
-    let lines: Vec<String> = f.lines.iter().map(usize::to_string).collect();
-    let more = if f.count > f.lines.len() { ", ..." } else { "" };
-    let label = if f.lines.len() == 1 { "line" } else { "lines" };
-    format!(
-        "{}× {} ({label} {}{more})",
-        f.count,
-        f.summary,
-        lines.join(", ")
-    )
 }

@@ -1,6 +1,6 @@
 //! "Copy report": a Markdown summary of a diagnosis for a ticket to the site's host.
 
-use crate::facts::{other_failure_line, retry_line};
+use crate::facts::retry_line;
 use crate::words::{hop_name, location_name, status_line};
 use culprit_core::Diagnosis;
 
@@ -91,7 +91,7 @@ pub fn markdown(d: &Diagnosis, when: &str) -> String {
     if !d.other_failures.is_empty() {
         s.push_str("\n### Other failures in the log\n\n");
         for f in &d.other_failures {
-            s.push_str(&format!("- {}\n", inline(&other_failure_line(f))));
+            s.push_str(&format!("- {}\n", inline(&f.line())));
         }
     }
     s.push_str("\n_Diagnosed by Culprit, on the reporter's own device._\n");
