@@ -498,6 +498,14 @@ mod tests {
         r.lines.iter().map(|l| l.number).collect()
     }
 
+    /// Each request's line numbers and whether it may have failed.
+    fn groups(v: &LogView) -> Vec<(Vec<usize>, bool)> {
+        v.requests
+            .iter()
+            .map(|r| (numbers(r), r.may_fail))
+            .collect()
+    }
+
     #[test]
     fn access_lines_common_combined_and_vhost() {
         let v = view(concat!(
@@ -545,11 +553,7 @@ mod tests {
             "2026/11/22 02:51:03 [warn] 30911#30911: *2 an upstream response is buffered to a temporary file\n",
             "2026/11/22 02:51:04 [notice] 30911#30911: signal process started\n",
         ));
-        let got: Vec<_> = v
-            .requests
-            .iter()
-            .map(|r| (numbers(r), r.may_fail))
-            .collect();
+        let got = groups(&v);
         assert_eq!(
             got,
             vec![(vec![1, 3], true), (vec![2], true), (vec![4], false)]
@@ -561,11 +565,7 @@ mod tests {
             "[Sun Nov 22 02:06:04.333862 2026] [proxy_http:error] [pid 30133:tid 30142] (70007)The timeout specified has expired\n",
             "[Sun Nov 22 02:06:09.000001 2026] [mpm_event:notice] [pid 30133:tid 30133] AH00489: resuming normal operations\n",
         ));
-        let got: Vec<_> = v
-            .requests
-            .iter()
-            .map(|r| (numbers(r), r.may_fail))
-            .collect();
+        let got = groups(&v);
         assert_eq!(
             got,
             vec![(vec![1, 2], true), (vec![3], true), (vec![4], false)]
