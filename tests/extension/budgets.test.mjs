@@ -6,7 +6,7 @@
 import { before, after } from 'node:test';
 import { readFileSync, existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
-import { test, assert, launch, startServer, poll, sleep, EXTENSION } from './lib.mjs';
+import { test, assert, launch, startServer, poll, sleep, EXTENSION, closePage } from './lib.mjs';
 
 const BADGE_BUDGET_MS = 300;
 const RUNS = 5;
@@ -27,7 +27,7 @@ async function stopWorkers() {
   const cdp = await b.ctx.newCDPSession(page);
   await cdp.send('ServiceWorker.enable');
   await cdp.send('ServiceWorker.stopAllWorkers');
-  await page.close();
+  await closePage(page);
   await sleep(300);
 }
 
@@ -46,7 +46,7 @@ async function badgeDelay(path, asleep) {
   }, { timeout: 10_000, message: 'no badge' });
   if (asleep) assert.ok(badge.started >= stoppedAt, 'the worker was not restarted: it was never asleep');
   else assert.equal(badge.started, before, 'the worker restarted although awake');
-  await page.close();
+  await closePage(page);
   return badge.at - loadEnd;
 }
 
@@ -73,7 +73,7 @@ test('a healthy navigation costs the background well under a millisecond', async
   assert.ok(ms / n < 0.5, `${ms / n} ms per healthy navigation`);
   // Nothing stored, nothing injected.
   assert.equal(await page.locator('culprit-banner').count(), 0);
-  await page.close();
+  await closePage(page);
 });
 
 test('the package is at most 1.5 MB unpacked; the wasm\'s gzip size is reported', (t) => {

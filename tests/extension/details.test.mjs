@@ -3,7 +3,7 @@
 // the page's own failing requests counted in the popup.
 
 import { before, after, beforeEach } from 'node:test';
-import { test, assert, launch, startServer, poll, sleep } from './lib.mjs';
+import { test, assert, launch, startServer, poll, sleep, closePage } from './lib.mjs';
 
 let b;
 let server;
@@ -49,8 +49,8 @@ test('auto-retry waits as long as the server\'s Retry-After asks, even when the 
     assert.ok(gap >= 3 - 0.15, `request ${i + 1} came after ${gap} s, sooner than Retry-After's 3 s`);
     assert.ok(gap <= 3 * 1.2 + 1.5, `request ${i + 1} came after ${gap} s, far later than Retry-After's 3 s`);
   }
-  await popup.close();
-  await page.close();
+  await closePage(popup);
+  await closePage(page);
 });
 
 test('"Switch network" shows the flush-DNS command with a copy button, that the browser is online, and other sites that loaded', async () => {
@@ -60,7 +60,7 @@ test('"Switch network" shows the flush-DNS command with a copy button, that the 
   const ok = await b.ctx.newPage();
   await ok.goto(elsewhere);
   await ok.locator('#healthy').waitFor();
-  await ok.close();
+  await closePage(ok);
   const { page, tabId } = await failingPage('/switch-network');
   const popup = await b.popup(tabId);
   await popup.locator('#answer').waitFor({ timeout: 10_000 });
@@ -83,8 +83,8 @@ test('"Switch network" shows the flush-DNS command with a copy button, that the 
   await poll(() => popup.evaluate(() => window.__copied.at(-1) === 'resolvectl flush-caches'), { message: 'the command was not copied' });
   assert.match(await panel.textContent(), /mobile data/);
   assert.match(await panel.textContent(), /router/);
-  await popup.close();
-  await page.close();
+  await closePage(popup);
+  await closePage(page);
 });
 
 test('the options form: settings changed with its controls are saved, shown again, and take effect', async () => {
@@ -107,7 +107,7 @@ test('the options form: settings changed with its controls are saved, shown agai
   await options.reload();
   await poll(async () => (await options.locator('#retry_initial').inputValue()) === '7', { message: 'the saved value was not shown again' });
   assert.equal(await options.locator('#banner').isChecked(), false);
-  await options.close();
+  await closePage(options);
 
   // Effect: no banner on an error page, and auto-retry's first wait is 7 s.
   const { page, tabId } = await failingPage('/options-effect');
@@ -119,9 +119,9 @@ test('the options form: settings changed with its controls are saved, shown agai
   const retry = await poll(async () => (await b.state(tabId))?.retry?.next_at ? (await b.state(tabId)).retry : null, { message: 'auto-retry did not start' });
   const wait = (retry.next_at - clicked) / 1000;
   assert.ok(wait >= 7 - 0.5 && wait <= 7 * 1.2 + 0.5, `first wait ${wait} s, not the form's 7 s`);
-  await popup.close();
+  await closePage(popup);
   // Closing the tab cancels its schedule.
-  await page.close();
+  await closePage(page);
 });
 
 test('a TLS failure (HTTPS to a server that does not speak it) gives TLS', async () => {
@@ -138,7 +138,7 @@ test('a TLS failure (HTTPS to a server that does not speak it) gives TLS', async
   assert.equal(badge.text, 'TLS', `badge ${JSON.stringify(badge)}; net_error ${st.net_error}`);
   assert.match(st.net_error, /SSL|TLS|CERT/);
   assert.match(badge.title, /^Culprit: /);
-  await page.close();
+  await closePage(page);
 });
 
 test('the page\'s own failing API calls are counted in the popup', async () => {
@@ -151,6 +151,6 @@ test('the page\'s own failing API calls are counted in the popup', async () => {
   const popup = await b.popup(tabId);
   await popup.locator('#no-failure').waitFor({ timeout: 10_000 });
   assert.equal(await popup.locator('#subresources').textContent(), 'The page loaded, but its own requests (API calls) failed 2 time(s) with a server error.');
-  await popup.close();
-  await page.close();
+  await closePage(popup);
+  await closePage(page);
 });

@@ -3,7 +3,7 @@
 // just me?"); auto-retry survives the worker being stopped; history and options.
 
 import { before, after, beforeEach } from 'node:test';
-import { test, assert, launch, startServer, poll, sleep } from './lib.mjs';
+import { test, assert, launch, startServer, poll, sleep, closePage } from './lib.mjs';
 
 let b;
 let server;
@@ -71,8 +71,8 @@ test('the popup shows the diagnosis with the shared views, and copies the report
   }, { message: 'the report was not copied' });
   assert.match(report, /502/);
   assert.ok(report.includes(st.diagnosis.source.name));
-  await popup.close();
-  await page.close();
+  await closePage(popup);
+  await closePage(page);
 });
 
 test('the popup of a healthy tab says there is no failure', async () => {
@@ -81,8 +81,8 @@ test('the popup of a healthy tab says there is no failure', async () => {
   const tabId = await poll(() => b.tabId(server.url('/fine')));
   const popup = await b.popup(tabId);
   await popup.locator('#no-failure').waitFor({ timeout: 10_000 });
-  await popup.close();
-  await page.close();
+  await closePage(popup);
+  await closePage(page);
 });
 
 test('Retry now reloads the page bypassing the cache (seen by the server)', async () => {
@@ -93,8 +93,8 @@ test('Retry now reloads the page bypassing the cache (seen by the server)', asyn
   await poll(() => server.hits('/retry').length === before + 1, { message: 'the server saw no retry' });
   const hit = server.hits('/retry').at(-1);
   assert.ok(/no-cache/.test(hit.cacheControl) || /no-cache/.test(hit.pragma), `not a cache-bypassing reload: ${JSON.stringify(hit)}`);
-  await popup.close();
-  await page.close();
+  await closePage(popup);
+  await closePage(page);
 });
 
 test('the banner\'s Retry reloads too, and the banner can be switched off', async () => {
@@ -102,12 +102,12 @@ test('the banner\'s Retry reloads too, and the banner can be switched off', asyn
   const before = server.hits('/banner-retry').length;
   await page.locator('culprit-banner #culprit-retry').click();
   await poll(() => server.hits('/banner-retry').length === before + 1, { message: 'the banner retry reached no server' });
-  await page.close();
+  await closePage(page);
   await b.evaluate(() => chrome.storage.local.set({ options: { banner: false } }));
   const second = await failingPage('/banner-off');
   await sleep(500);
   assert.equal(await second.page.locator('culprit-banner').count(), 0, 'the banner showed although switched off');
-  await second.page.close();
+  await closePage(second.page);
 });
 
 test('auto-retry follows the schedule, shows a countdown, stops when the site is back and notifies', async (t) => {
@@ -137,8 +137,8 @@ test('auto-retry follows the schedule, shows a countdown, stops when the site is
   const after = server.hits('/auto').length;
   await sleep(2_500);
   assert.equal(server.hits('/auto').length, after, 'requests continued after the site was back');
-  await popup.close();
-  await page.close();
+  await closePage(popup);
+  await closePage(page);
 });
 
 test('auto-retry is cancelled when the person navigates', async () => {
@@ -150,7 +150,7 @@ test('auto-retry is cancelled when the person navigates', async () => {
   await page.goto(server.url('/somewhere-else'));
   await sleep(3_000);
   assert.equal(server.hits('/cancel').length, hits, 'a retry ran after the person navigated away');
-  await page.close();
+  await closePage(page);
 });
 
 test('a worker stopped mid-schedule keeps the schedule (the alarm wakes it)', { timeout: 90_000 }, async (t) => {
@@ -161,7 +161,7 @@ test('a worker stopped mid-schedule keeps the schedule (the alarm wakes it)', { 
   const popup = await b.popup(tabId);
   await popup.locator('#actions [data-action="auto-retry"]').click();
   const clicked = Date.now();
-  await popup.close();
+  await closePage(popup);
   const st = await poll(async () => (await b.state(tabId))?.retry, { message: 'no schedule' });
   // Stop every service worker of the profile (the extension's included), through the error
   // page's own session: opening or closing a page would wake the worker with its events.
@@ -182,7 +182,7 @@ test('a worker stopped mid-schedule keeps the schedule (the alarm wakes it)', { 
   assert.ok(at <= st.next_at + 3_000, 'the retry came far later than scheduled');
   const restarted = await b.evaluate(() => globalThis.__culprit.stats.started);
   assert.ok(restarted > startedWorker, 'the worker was not restarted (it was never stopped)');
-  await page.close();
+  await closePage(page);
 });
 
 test('clearing this site\'s cache calls the browser with this origin only, then reloads', async () => {
@@ -219,8 +219,8 @@ test('clearing this site\'s cache calls the browser with this origin only, then 
   await popup.locator('#actions [data-action="clear-cache"]').click();
   await poll(async () => (await b.evaluate(() => globalThis.__calls)).length === 2);
   assert.equal((await b.evaluate(() => globalThis.__calls))[1].types.cookies, true);
-  await popup.close();
-  await page.close();
+  await closePage(popup);
+  await closePage(page);
 });
 
 test('open in a private window: opened when the browser allows, explained with the address to copy when refused', async () => {
@@ -248,8 +248,8 @@ test('open in a private window: opened when the browser allows, explained with t
   assert.match(await popup.locator('#action-result').textContent(), /Allow in Incognito/);
   await popup.locator('#copy-url').click();
   await poll(async () => (await copied(popup)) === server.url('/private'), { message: 'the address was not copied' });
-  await popup.close();
-  await page.close();
+  await closePage(popup);
+  await closePage(page);
 });
 
 test('"is it just me?" opens a down-checker for this host only on a click', async () => {
@@ -268,8 +268,8 @@ test('"is it just me?" opens a down-checker for this host only on a click', asyn
   await popup.locator('#actions [data-action="down-checker"]').click();
   const opened = await poll(async () => (await b.evaluate(() => globalThis.__opened))[0]);
   assert.equal(opened, `https://downforeveryoneorjustme.com/${encodeURIComponent(new URL(server.origin).host)}`);
-  await popup.close();
-  await page.close();
+  await closePage(popup);
+  await closePage(page);
 });
 
 test('history: failures are recorded, exported, cleared; corrupt data is reset with a notice', async () => {
@@ -287,6 +287,6 @@ test('history: failures are recorded, exported, cleared; corrupt data is reset w
   await options.locator('#notice').waitFor({ state: 'visible' });
   assert.match(await options.locator('#notice').textContent(), /reset/);
   assert.equal(await options.locator('#history-empty').isVisible(), true);
-  await options.close();
-  await page.close();
+  await closePage(options);
+  await closePage(page);
 });

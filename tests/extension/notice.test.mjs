@@ -3,7 +3,7 @@
 // banner; recovery clears the badge; network errors give NET / DNS.
 
 import { before, after } from 'node:test';
-import { test, assert, launch, startServer, refusedPort, poll, sleep, rgba, HOP_COLORS, fixture } from './lib.mjs';
+import { test, assert, launch, startServer, refusedPort, poll, sleep, rgba, HOP_COLORS, fixture, closePage } from './lib.mjs';
 
 let b;
 let server;
@@ -55,14 +55,14 @@ for (const id of PRODUCTS) {
     assert.match(badge.title, /^Culprit: /);
     assert.ok(badge.title.includes(st.diagnosis.source.name), `the title ${badge.title} names ${st.diagnosis.source.name}`);
     if (empty) {
-      await page.close();
+      await closePage(page);
       return;
     }
     // The banner is on the error page.
     const banner = page.locator('culprit-banner');
     await banner.waitFor({ state: 'attached', timeout: 5_000 });
     assert.equal(await page.locator('culprit-banner #culprit-summary').textContent(), st.diagnosis.summary);
-    await page.close();
+    await closePage(page);
   });
 }
 
@@ -74,7 +74,7 @@ test('a healthy page gets no badge, no banner, and no stored state', async () =>
   assert.equal((await b.badge(tabId)).text, '');
   assert.equal(await b.state(tabId), null);
   assert.equal(await page.locator('culprit-banner').count(), 0);
-  await page.close();
+  await closePage(page);
 });
 
 test('the badge clears when the page recovers, and when the tab navigates away', async () => {
@@ -94,7 +94,7 @@ test('the badge clears when the page recovers, and when the tab navigates away',
   await poll(async () => (await b.badge(tabId)).text === '503', { message: 'no 503 badge' });
   await page.goto(server.url('/elsewhere'));
   await poll(async () => (await b.badge(tabId)).text === '', { message: 'the badge stayed after navigating away' });
-  await page.close();
+  await closePage(page);
 });
 
 test('a refused port gives NET, a name that does not resolve gives DNS', async () => {
@@ -115,7 +115,7 @@ test('a refused port gives NET, a name that does not resolve gives DNS', async (
     assert.equal(badge.text, text, `${url}: badge ${JSON.stringify(badge)}; net_error ${st.net_error}`);
     if (hop) assert.equal(st.diagnosis.failing_hop.hop, hop);
     assert.match(badge.title, /^Culprit: /);
-    await page.close();
+    await closePage(page);
   }
 });
 
@@ -126,5 +126,5 @@ test('the page\'s own failing API calls are counted, the page itself is not flag
   const count = await poll(() => b.evaluate(async (t) => (await chrome.storage.session.get(`sub:${t}`))[`sub:${t}`] ?? 0, tabId), { message: 'API failures not counted' });
   assert.ok(count >= 1);
   assert.equal((await b.badge(tabId)).text, '');
-  await page.close();
+  await closePage(page);
 });

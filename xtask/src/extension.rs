@@ -89,7 +89,7 @@ pub fn build(dev: bool) -> Result<PathBuf, String> {
         .map_err(|e| format!("wasm-bindgen on {} failed: {e:#}", wasm.display()))?;
     let bound = pkg.join(format!("{OUT_NAME}_bg.wasm"));
     if !dev {
-        crate::site::wasm_opt(&bound)?;
+        crate::site::wasm_opt(&bound, false)?;
     }
     println!("--> wasm ok ({})", human(t.elapsed()));
 
@@ -274,6 +274,7 @@ pub fn test() -> Result<Counts, String> {
     node.args([
         "--test",
         "--test-concurrency=1",
+        &format!("--test-timeout={}", proc::NODE_TEST_TIMEOUT_MS),
         "--test-reporter=spec",
         "tests/extension/",
     ])

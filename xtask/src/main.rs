@@ -35,7 +35,7 @@ USAGE:
     cargo xtask test [OPTIONS]   install what the tests need, then run every check
     cargo xtask run [OPTIONS]    build Culprit, run the CLI on a sample error page, then
                                  build the site and serve it on http://127.0.0.1:8080/
-    cargo xtask build [--dev]    build the site into target/dist/site/ and the browser
+    cargo xtask build [--dev] [--names]   build the site into target/dist/site/ and the browser
                                  extension into target/dist/extension/ (+ store zips)
     cargo xtask build-extension [--dev]   build only the extension
     cargo xtask serve [OPTIONS]  serve target/dist/site/ on 127.0.0.1
@@ -79,6 +79,7 @@ RUN OPTIONS:
 
 BUILD OPTIONS:
     --dev                skip wasm-opt (quicker; larger wasm)
+    --names              keep function names in the site's wasm, for CPU profiles
     The steps: npm ci if node_modules lacks wasm-opt; the app for wasm32 (profile
     wasm-release, feature hydrate); wasm-bindgen --target web into pkg/; wasm-opt -Oz;
     pre-render (cargo run -p culprit-site --features ssr --bin prerender -- DIST); copy

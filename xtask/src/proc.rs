@@ -152,6 +152,10 @@ pub fn run_tests(command: &mut Command) -> Result<Counts, String> {
     run_counting(command, Counts::parse_line)
 }
 
+/// The most any one test (and any one test file) run by `node --test` may take: a browser
+/// call that never answers then fails its test instead of stalling the whole run.
+pub const NODE_TEST_TIMEOUT_MS: u32 = 300_000;
+
 /// Like `run_tests`, for `node --test`: reads its closing summary (`ℹ pass 3` with the spec
 /// reporter, `# pass 3` with TAP).
 pub fn run_node_tests(command: &mut Command) -> Result<Counts, String> {

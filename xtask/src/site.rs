@@ -47,6 +47,8 @@ const FIRST_LOAD: [&str; 6] = [
 pub struct Options {
     /// Skip `wasm-opt` (faster; the wasm is larger).
     pub dev: bool,
+    /// Keep function names in the wasm, so CPU profiles name them (larger wasm).
+    pub names: bool,
 }
 
 impl Options {
@@ -56,6 +58,7 @@ impl Options {
         for arg in args {
             match arg.as_str() {
                 "--dev" => options.dev = true,
+                "--names" => options.names = true,
                 other => {
                     return Err(format!(
                         "unknown argument `{other}` for `cargo xtask build`; see `cargo xtask help`"
@@ -140,9 +143,9 @@ pub fn build(options: &Options) -> Result<PathBuf, String> {
         }
         let pkg = dist.join(folder);
         create_dir(&pkg)?;
-        bindgen(&wasm, &pkg, options.dev)?;
+        bindgen(&wasm, &pkg, options.dev || options.names)?;
         if !options.dev {
-            wasm_opt(&pkg.join(format!("{OUT_NAME}_bg.wasm")))?;
+            wasm_opt(&pkg.join(format!("{OUT_NAME}_bg.wasm")), options.names)?;
         }
         println!("--> {folder} ok ({})", human(t.elapsed()));
     }
@@ -221,8 +224,8 @@ pub(crate) fn remap_flags() -> String {
     flags.join(" ")
 }
 
-/// wasm-bindgen in-process, `--target web`, into `pkg`.
-fn bindgen(wasm: &Path, pkg: &Path, dev: bool) -> Result<(), String> {
+/// wasm-bindgen in-process, `--target web`, into `pkg`; `names` keeps the name section.
+fn bindgen(wasm: &Path, pkg: &Path, names: bool) -> Result<(), String> {
     let mut bindgen = wasm_bindgen_cli_support::Bindgen::new();
     bindgen
         .input_path(wasm)
@@ -233,9 +236,10 @@ fn bindgen(wasm: &Path, pkg: &Path, dev: bool) -> Result<(), String> {
         // The library's default differs from the CLI's: without this, `init()` called with
         // no argument cannot find the .wasm file next to the module.
         .omit_default_module_path(false)
-        // Names help reading a panic in a dev build; a release build drops them.
-        .remove_name_section(!dev)
-        .remove_producers_section(!dev);
+        // Names help reading a panic in a dev build or a CPU profile; a release build drops
+        // them.
+        .remove_name_section(!names)
+        .remove_producers_section(!names);
     bindgen
         .generate(pkg)
         .map_err(|e| format!("wasm-bindgen on {} failed: {e:#}", wasm.display()))?;
@@ -258,7 +262,8 @@ fn bindgen(wasm: &Path, pkg: &Path, dev: bool) -> Result<(), String> {
 /// V8 compiles a function on its first call, slower the more locals and blocks it has: that
 /// one took milliseconds of the first diagnosis in a fresh instance. Kept apart, the wasm is
 /// also about 7 KB smaller gzipped.
-pub(crate) fn wasm_opt(wasm: &Path) -> Result<(), String> {
+/// `names` keeps the function names (`-g`), for CPU profiles.
+pub(crate) fn wasm_opt(wasm: &Path, names: bool) -> Result<(), String> {
     let tool = npm::wasm_opt();
     if !tool.is_file() {
         return Err(format!(
@@ -272,6 +277,7 @@ pub(crate) fn wasm_opt(wasm: &Path) -> Result<(), String> {
     run_command(
         Command::new(&tool)
             .arg("-Oz")
+            .args(names.then_some("-g"))
             .args(["--one-caller-inline-max-function-size", "100"])
             .args([
                 "--enable-bulk-memory",
@@ -696,8 +702,21 @@ mod tests {
             let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
             Options::parse(&args)
         };
-        assert_eq!(parse(&[]), Ok(Options { dev: false }));
-        assert_eq!(parse(&["--dev"]), Ok(Options { dev: true }));
+        assert_eq!(parse(&[]), Ok(Options::default()));
+        assert_eq!(
+            parse(&["--dev"]),
+            Ok(Options {
+                dev: true,
+                names: false
+            })
+        );
+        assert_eq!(
+            parse(&["--names"]),
+            Ok(Options {
+                dev: false,
+                names: true
+            })
+        );
         assert!(parse(&["--nope"]).is_err());
     }
 

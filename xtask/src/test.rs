@@ -299,6 +299,7 @@ fn e2e() -> Result<Counts, String> {
     node.args([
         "--test",
         "--test-concurrency=1",
+        &format!("--test-timeout={}", crate::proc::NODE_TEST_TIMEOUT_MS),
         "--test-reporter=spec",
         "tests/e2e/",
     ])
