@@ -30,7 +30,14 @@ pub fn layout(props: &LayoutProps) -> Html {
             <a class="skip" href="#main">{"Skip to content"}</a>
             <header class="site-header">
                 <a class="brand" href="/">
-                    <img src="/icon.svg" alt="" width="28" height="28" />
+                    // Drawn inline: an <img> of the SVG costs the page an isolated SVG
+                    // document, built on the main thread while the app starts.
+                    <svg class="brand-mark" viewBox="0 0 512 512" width="28" height="28"
+                        aria-hidden="true" focusable="false">
+                        <rect width="512" height="512" rx="112" fill="#b3261e" />
+                        <rect x="222.72" y="122.88" width="66.56" height="194.56" rx="33.28" fill="#fff" />
+                        <circle cx="256" cy="378.88" r="38.4" fill="#fff" />
+                    </svg>
                     <span>{"Culprit"}</span>
                 </a>
                 <nav aria-label="Site">

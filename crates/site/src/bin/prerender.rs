@@ -38,14 +38,49 @@ fn render(route: &Route) -> String {
     futures_executor::block_on(renderer.render())
 }
 
-fn document(route: &Route, origin: &str, body: &str) -> String {
+/// The scripts the home page's app module imports (wasm-bindgen's `snippets/`), as URL paths
+/// under `/pkg/home/`, found in `out`. Preloaded with the module: otherwise each is fetched
+/// only once the module is, while the first answer waits.
+fn home_snippets(out: &Path) -> Vec<String> {
+    fn walk(dir: &Path, url: &str, found: &mut Vec<String>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let mut entries: Vec<_> = entries.flatten().collect();
+        entries.sort_by_key(|e| e.file_name());
+        for entry in entries {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, &format!("{url}{name}/"), found);
+            } else if name.ends_with(".js") {
+                found.push(format!("{url}{name}"));
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(
+        &out.join("pkg").join("home").join("snippets"),
+        "/pkg/home/snippets/",
+        &mut found,
+    );
+    found
+}
+
+fn document(route: &Route, origin: &str, body: &str, snippets: &[String]) -> String {
     let canonical = format!("{origin}{}", route.path());
     let home = *route == Route::Home;
-    let preload = if home {
-        "<link rel=\"modulepreload\" href=\"/pkg/home/culprit_site.js\">\n<link rel=\"preload\" href=\"/pkg/home/culprit_site_bg.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin>\n"
-    } else {
-        ""
-    };
+    let mut preload = String::new();
+    if home {
+        preload.push_str("<link rel=\"modulepreload\" href=\"/pkg/home/culprit_site.js\">\n");
+        for snippet in snippets {
+            preload.push_str(&format!(
+                "<link rel=\"modulepreload\" href=\"{}\">\n",
+                escape(snippet)
+            ));
+        }
+        preload.push_str("<link rel=\"preload\" href=\"/pkg/home/culprit_site_bg.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin>\n");
+    }
     // Without JavaScript the reference pages read in full; the diagnosis needs the wasm.
     let noscript = if home {
         "<noscript><p class=\"noscript\">Diagnosing a pasted page needs JavaScript (the work happens in your browser). The <a href=\"/status/\">status codes</a> and <a href=\"/source/\">products</a> pages work without it.</p></noscript>\n"
@@ -129,6 +164,7 @@ fn run() -> Result<(), String> {
         ));
     }
 
+    let snippets = home_snippets(&out);
     let mut routes = Route::all();
     routes.push(Route::NotFound);
     let mut paths = Vec::new();
@@ -136,7 +172,7 @@ fn run() -> Result<(), String> {
         let body = render(route);
         write(
             &file_for(&out, route),
-            document(route, &origin, &body).as_bytes(),
+            document(route, &origin, &body, &snippets).as_bytes(),
         )?;
         if *route != Route::NotFound {
             paths.push(route.path());

@@ -360,11 +360,13 @@ pub fn home() -> Html {
         Some(Outcome::Diagnosed(d)) => {
             let oncopyreport = {
                 let oncopy = oncopy.clone();
-                let md = report::markdown(d, &state.when);
+                let d = d.clone();
+                let when = state.when.clone();
+                // Written on the click: the first answer is not kept waiting for it.
                 Callback::from(move |_: MouseEvent| {
                     oncopy.emit(CopyRequest {
                         what: "Report".into(),
-                        text: md.clone(),
+                        text: report::markdown(&d, &when),
                     })
                 })
             };
