@@ -934,6 +934,12 @@ pub fn summary(ctx: &Context<'_>) -> String {
     }
     match (ctx.status, ctx.is_site(), what.is_empty()) {
         (Some(st), true, _) => format!("The site's own page reports a {st}: {what}."),
+        // A log line records the status: the product that logged it may have passed on the
+        // server's own answer (HAProxy's `----`, Envoy's `-`), so it is not said to have
+        // written it.
+        (Some(st), false, _) if ctx.from_log => {
+            format!("{}'s log records a {st}: {what}.", ctx.source_name)
+        }
         (Some(st), false, _) => format!("{} wrote this {st}: {what}.", ctx.source_name),
         (None, true, true) => {
             "The site's own error page, with no status to say what failed.".to_string()
@@ -2361,6 +2367,11 @@ mod tests {
     }
 
     fn run<T>(c: &Case, f: impl Fn(&Context<'_>) -> T) -> T {
+        run_as(c, false, f)
+    }
+
+    /// `run`, with the input read as log lines when `from_log`.
+    fn run_as<T>(c: &Case, from_log: bool, f: impl Fn(&Context<'_>) -> T) -> T {
         let ctx = Context {
             status: c.status,
             source_id: c.id,
@@ -2374,7 +2385,7 @@ mod tests {
             has_ids: c.has_ids,
             retry_after_seconds: None,
             retry_after_date: None,
-            from_log: false,
+            from_log,
             article: false,
             sent_success: None,
         };
@@ -2438,6 +2449,21 @@ mod tests {
                 c.facts
             );
         }
+    }
+
+    /// A log records a status that the product may only have passed on (HAProxy's `----`):
+    /// the sentence says the log records it, not that the product wrote it.
+    #[test]
+    fn a_log_records_its_status_rather_than_writing_it() {
+        let c = case(500, "haproxy", &[]);
+        assert_eq!(
+            run_as(&c, true, summary),
+            "HAProxy's log records a 500: the site's application failed."
+        );
+        assert_eq!(
+            run_as(&c, false, summary),
+            "HAProxy wrote this 500: the site's application failed."
+        );
     }
 
     #[test]

@@ -156,8 +156,9 @@ pub fn diagnose_requests(
     d
 }
 
-/// Signals anywhere in the log that only say whose log it is (no status, no fact), with
-/// the line each was found on; placed at the start of a request's own lines.
+/// Signals anywhere in the log that only say whose log it is (no status, no fact, no failing
+/// hop: those speak of their own line's request), with the line each was found on; placed
+/// at the start of a request's own lines.
 fn writer_hints(o: &Observation<'_>) -> Vec<(Found, usize)> {
     let mut scan = super::scan::scan(o);
     if add_format_hits(o, &mut scan.hits, &[]) {
@@ -166,7 +167,10 @@ fn writer_hints(o: &Observation<'_>) -> Vec<(Found, usize)> {
     scan.hits
         .iter()
         .filter(|h| {
-            h.signal.place == Place::Log && h.signal.status.is_none() && h.signal.fact.is_none()
+            h.signal.place == Place::Log
+                && h.signal.status.is_none()
+                && h.signal.fact.is_none()
+                && h.signal.hop.is_none()
         })
         .map(|h| {
             let line = scan.lines.line(h.at);
