@@ -861,6 +861,10 @@ pub fn summary(ctx: &Context<'_>) -> String {
         CookiesTooLarge => "the request's cookies are too large".to_string(),
         PayloadTooLarge => "what was sent is over the size limit".to_string(),
         UriTooLong => "the address is too long".to_string(),
+        // Credentials were sent and refused (an API token): asking to sign in would mislead.
+        Unauthorized if ctx.facts.contains(&Fact::AuthFailed) => {
+            "the credentials sent were not accepted".to_string()
+        }
         Unauthorized => "sign-in is required".to_string(),
         ProxyAuth => "the proxy wants you to sign in".to_string(),
         Forbidden => "access to this page is refused".to_string(),
@@ -2453,6 +2457,17 @@ mod tests {
 
     /// A log records a status that the product may only have passed on (HAProxy's `----`):
     /// the sentence says the log records it, not that the product wrote it.
+    #[test]
+    fn refused_credentials_are_not_told_as_a_sign_in() {
+        let s = run(&case(403, "cloudflare", &[Fact::AuthFailed]), summary);
+        assert!(
+            s.ends_with("the credentials sent were not accepted."),
+            "{s}"
+        );
+        let s = run(&case(401, "nginx", &[]), summary);
+        assert!(s.ends_with("sign-in is required."), "{s}");
+    }
+
     #[test]
     fn a_log_records_its_status_rather_than_writing_it() {
         let c = case(500, "haproxy", &[]);
