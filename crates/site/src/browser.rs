@@ -224,6 +224,16 @@ pub enum Pending {
     Text(String),
 }
 
+/// The paste area's text (`textarea#paste`, on the home page only).
+pub fn paste_area_text() -> Option<String> {
+    let area = web_sys::window()?
+        .document()?
+        .get_element_by_id("paste")?
+        .dyn_into::<web_sys::HtmlTextAreaElement>()
+        .ok()?;
+    Some(area.value())
+}
+
 /// Takes what `boot.js` kept while the app was starting, if anything.
 pub fn take_pending() -> Option<Pending> {
     let w = web_sys::window()?;

@@ -22,6 +22,12 @@ pub fn start() {
     else {
         return;
     };
+    // Text pasted before the app started is diagnosed before hydrating (see
+    // `diagnose_early`); a shared link or a dropped file, which the page takes first, leaves
+    // it unused.
+    if let Some(text) = browser::paste_area_text() {
+        pages::home::diagnose_early(text);
+    }
     let props = AppProps {
         path: browser::path().into(),
     };

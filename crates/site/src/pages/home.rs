@@ -44,10 +44,75 @@ pub enum Action {
         text: Rc<str>,
         when: String,
     },
+    /// A diagnosis made before the app started ([`diagnose_early`]).
+    Show {
+        outcome: Outcome,
+        text: Rc<str>,
+        when: String,
+    },
     Clear,
     Say(String),
     Shared(String),
     ClipboardReadable,
+}
+
+impl State {
+    fn show(&mut self, outcome: Outcome, text: Rc<str>, when: String) {
+        self.outcome = Some(outcome);
+        self.input = text;
+        self.when = when;
+        self.share_link = None;
+        self.run += 1;
+    }
+}
+
+/// The core's answer for what was pasted.
+fn outcome_of(bytes: &[u8]) -> Outcome {
+    match culprit_core::diagnose(bytes) {
+        Ok(d) => Outcome::Diagnosed(Rc::new(d)),
+        Err(e) => Outcome::Unreadable(e.to_string()),
+    }
+}
+
+/// A diagnosis of the paste area's text made as the app starts, before the page is hydrated.
+struct Early {
+    text: String,
+    outcome: Outcome,
+    started: f64,
+    when: String,
+}
+
+thread_local! {
+    static EARLY: std::cell::RefCell<Option<Early>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Diagnoses `text` (what the paste area held when the app started) now, before the page is
+/// hydrated; the page shows it as soon as it has hydrated. Hydrating takes long enough that
+/// the browser paints in between (Yew yields every 16 ms): done after hydrating, in the
+/// same slice as the hydrated page's effects, the diagnosis made that slice long enough to
+/// put one more paint before the answer.
+pub fn diagnose_early(text: String) {
+    if text.trim().is_empty() {
+        return;
+    }
+    let started = browser::now_ms();
+    let when = browser::now_utc();
+    let outcome = outcome_of(text.as_bytes());
+    EARLY.with(|e| {
+        *e.borrow_mut() = Some(Early {
+            text,
+            outcome,
+            started,
+            when,
+        })
+    });
+}
+
+/// The early diagnosis, when it was made of exactly `text`.
+fn take_early(text: &str) -> Option<Early> {
+    EARLY
+        .with(|e| e.borrow_mut().take())
+        .filter(|e| e.text == text)
 }
 
 impl Reducible for State {
@@ -56,16 +121,12 @@ impl Reducible for State {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut s = (*self).clone();
         match action {
-            Action::Diagnose { bytes, text, when } => {
-                s.outcome = Some(match culprit_core::diagnose(&bytes) {
-                    Ok(d) => Outcome::Diagnosed(Rc::new(d)),
-                    Err(e) => Outcome::Unreadable(e.to_string()),
-                });
-                s.input = text;
-                s.when = when;
-                s.share_link = None;
-                s.run += 1;
-            }
+            Action::Diagnose { bytes, text, when } => s.show(outcome_of(&bytes), text, when),
+            Action::Show {
+                outcome,
+                text,
+                when,
+            } => s.show(outcome, text, when),
             Action::Clear => {
                 s.outcome = None;
                 s.input = Rc::from("");
@@ -201,6 +262,7 @@ pub fn home() -> Html {
         let say = say.clone();
         let open_file = open_file.clone();
         let diagnose = diagnose.clone();
+        let started = started.clone();
         use_effect_with((), move |_| {
             let typed = area
                 .cast::<HtmlTextAreaElement>()
@@ -235,8 +297,17 @@ pub fn home() -> Html {
                 Some(browser::Pending::Text(t)) => load_text.emit(t),
                 None if !typed.trim().is_empty() => {
                     *reveal.borrow_mut() = true;
-                    let bytes: Rc<[u8]> = Rc::from(typed.as_bytes());
-                    diagnose.emit((bytes, Rc::from(typed)));
+                    if let Some(early) = take_early(&typed) {
+                        *started.borrow_mut() = early.started;
+                        state.dispatch(Action::Show {
+                            outcome: early.outcome,
+                            text: Rc::from(early.text),
+                            when: early.when,
+                        });
+                    } else {
+                        let bytes: Rc<[u8]> = Rc::from(typed.as_bytes());
+                        diagnose.emit((bytes, Rc::from(typed)));
+                    }
                 }
                 None => {
                     // A fresh wasm instance compiles each function of the core on its first
