@@ -86,11 +86,13 @@ thread_local! {
     static EARLY: std::cell::RefCell<Option<Early>> = const { std::cell::RefCell::new(None) };
 }
 
-/// Diagnoses `text` (what the paste area held when the app started) now, before the page is
-/// hydrated; the page shows it as soon as it has hydrated. Hydrating takes long enough that
-/// the browser paints in between (Yew yields every 16 ms): done after hydrating, in the
-/// same slice as the hydrated page's effects, the diagnosis made that slice long enough to
-/// put one more paint before the answer.
+/// Diagnoses `text` (what the paste area held when the app started) before the page is
+/// hydrated; the page's start-up effect then shows the answer without computing it.
+///
+/// Why before: Yew yields to the browser once a slice of its work passes 16 ms. Hydrating
+/// is one such slice; the effects that follow are the next. With the diagnosis inside the
+/// effects, that slice too ran past 16 ms, so the answer waited for one more yield (and
+/// paint).
 pub fn diagnose_early(text: String) {
     if text.trim().is_empty() {
         return;
