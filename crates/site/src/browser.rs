@@ -226,12 +226,24 @@ pub enum Pending {
 
 /// The paste area's text (`textarea#paste`, on the home page only).
 pub fn paste_area_text() -> Option<String> {
-    let area = web_sys::window()?
-        .document()?
-        .get_element_by_id("paste")?
+    let area = element("paste")?
         .dyn_into::<web_sys::HtmlTextAreaElement>()
         .ok()?;
     Some(area.value())
+}
+
+/// The element with this id.
+pub fn element(id: &str) -> Option<web_sys::Element> {
+    web_sys::window()?.document()?.get_element_by_id(id)
+}
+
+/// Puts `text` in the paste area (`textarea#paste`).
+pub fn set_paste_text(text: &str) {
+    if let Some(area) =
+        element("paste").and_then(|e| e.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
+    {
+        area.set_value(text);
+    }
 }
 
 /// Takes what `boot.js` kept while the app was starting, if anything.

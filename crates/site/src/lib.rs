@@ -12,22 +12,18 @@ pub mod route;
 pub use app::{App, AppProps};
 pub use route::Route;
 
-/// Hydrates the page the server sent.
+/// Hydrates the page the server sent; the home page's own build starts its page in parts
+/// (`pages::home::start`).
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen(start)]
 pub fn start() {
-    let Some(root) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id("app"))
-    else {
+    if cfg!(feature = "home-only") {
+        pages::home::start();
+        return;
+    }
+    let Some(root) = browser::element("app") else {
         return;
     };
-    // Text pasted before the app started is diagnosed before hydrating (see
-    // `diagnose_early`); a shared link or a dropped file, which the page takes first, leaves
-    // it unused.
-    if let Some(text) = browser::paste_area_text() {
-        pages::home::diagnose_early(text);
-    }
     let props = AppProps {
         path: browser::path().into(),
     };
