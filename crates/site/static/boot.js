@@ -34,9 +34,11 @@ function start() {
     .then(() => whenHydrated(() => {
       state = 'ready';
       for (const el of clicks.splice(0)) if (el.isConnected) el.click();
+      registerWorker();
     }))
     .catch(() => {
       state = 'waiting';
+      registerWorker();
     });
 }
 
@@ -64,10 +66,21 @@ addEventListener('drop', (e) => {
 }, { capture: true });
 if (location.hash.startsWith('#d=')) start();
 
-if ('serviceWorker' in navigator) {
-  addEventListener('load', () => {
-    navigator.serviceWorker.register('/sw.js').catch(() => {
-      // Offline use is a bonus: the site works without it.
-    });
+// The service worker's first install fetches every page of the site. It is registered once
+// the page has loaded and the app is not starting, when the browser is idle: it never
+// competes with the first answer.
+let loaded = false;
+let registered = false;
+function registerWorker() {
+  if (registered || !loaded || state === 'starting' || !('serviceWorker' in navigator)) return;
+  registered = true;
+  const register = () => navigator.serviceWorker.register('/sw.js').catch(() => {
+    // Offline use is a bonus: the site works without it.
   });
+  if ('requestIdleCallback' in window) requestIdleCallback(register, { timeout: 5000 });
+  else setTimeout(register, 1000);
 }
+addEventListener('load', () => {
+  loaded = true;
+  registerWorker();
+});
