@@ -15,11 +15,10 @@ import {
 
 const KB = 1024;
 const BUDGET_FIRST_LOAD_GZIP = 300 * KB;
-// The issue's target is 400 ms. Measured on this project's 2-core VM it is not met yet
-// (about 350-700 ms, median near 590: renderer start-up, compiling and instantiating the
-// wasm, hydrating, then the first diagnosis and render in V8's baseline tier; see the
-// README). The test prints the number against the target and fails on a regression past
-// this bound, so the gap stays visible without blocking every other check.
+// The issue's target for the first diagnosis is 400 ms; the test prints the median of
+// COLD_LOADS cold loads against it. On this project's 2-core VM the median lands near it
+// (about 300-420 ms; see the README) and the machine's noise moves it by tens of ms, so the
+// test fails only past a bound far above it: a gross regression, not an unlucky run.
 const TARGET_FIRST_DIAGNOSIS_MS = 400;
 const BUDGET_FIRST_DIAGNOSIS_MS = 1000;
 const BUDGET_10KB_MS = 16.7;
@@ -125,6 +124,8 @@ test(`(a) first visit of / with a cold cache transfers at most ${BUDGET_FIRST_LO
   assert.ok(brBody <= gzBody, `brotli (${kb(brBody)}) is not smaller than gzip (${kb(gzBody)})`);
 });
 
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
 /** A page of about `bytes` bytes built from a fixture: the Cloudflare 520 response, padded. */
 function paddedPage(bytes, salt) {
   const base = fixture('cloudflare/520-unknown-error').text;
@@ -140,14 +141,21 @@ function paddedPage(bytes, salt) {
 let warmPage;
 let warmCtx;
 
-test(`(b) navigation start to first diagnosis of a 10 KB page pasted at DOMContentLoaded, cold cache: target ${TARGET_FIRST_DIAGNOSIS_MS} ms, fails past ${BUDGET_FIRST_DIAGNOSIS_MS} ms`, { timeout: 60_000 }, async (t) => {
-  const text = paddedPage(10 * KB, 'b');
-  warmCtx = await newContext(browser);
-  // As a person would: the page opens (cold cache), and as soon as the paste area exists the
-  // text is pasted (one input event, insertFromPaste). That paste is also the first
-  // interaction, which starts the app (boot.js); the app diagnoses text already there at
-  // once. The page itself pastes, so no test-runner latency is counted.
-  await warmCtx.addInitScript((text) => {
+// One cold load is one sample of a noisy quantity (on a 2-core machine, whatever else the
+// browser and the machine do at that moment moves it by ±100 ms), so (b) loads the page
+// cold this many times and takes the median.
+const COLD_LOADS = 5;
+
+/**
+ * Opens `/` in a new context (empty HTTP and code caches) and, as a person would, pastes
+ * `text` as soon as the paste area exists (one input event, insertFromPaste). That paste is
+ * also the first interaction, which starts the app (boot.js); the app diagnoses text already
+ * there at once. The page itself pastes, so no test-runner latency is counted. Returns the
+ * page's marks and the first diagnosis in ms after navigation start, with the context.
+ */
+async function coldFirstDiagnosis(t, text, label) {
+  const ctx = await newContext(browser);
+  await ctx.addInitScript((text) => {
     const T = (window.__e2eT = { dcl: null, input: null, hydrated: null, answer: null, longTasks: [] });
     try {
       new PerformanceObserver((l) => {
@@ -170,38 +178,52 @@ test(`(b) navigation start to first diagnosis of a 10 KB page pasted at DOMConte
     window.__e2eObserver = new MutationObserver(mark);
     window.__e2eObserver.observe(document, { subtree: true, childList: true, attributes: true });
   }, text);
-  // A new context: its HTTP cache (and the compiled-code cache kept with it) is empty. The
-  // cache is not disabled, which would also defeat the page's own preloads.
-  warmPage = await warmCtx.newPage();
-  await warmPage.goto(url('/'), { waitUntil: 'commit' });
+  // The cache is not disabled, which would also defeat the page's own preloads.
+  const page = await ctx.newPage();
+  await page.goto(url('/'), { waitUntil: 'commit' });
   // No interaction from here: the paste is the first one.
-  const got = await waitForAnswer(warmPage, text, { label: '10 KB page pasted at DOMContentLoaded' });
+  const got = await waitForAnswer(page, text, { label });
   assert.equal(got.source, 'cloudflare');
-  const debounce = await debounceMs(warmPage);
+  const debounce = await debounceMs(page);
   // The home page answers text pasted before it started first and hydrates its controls
   // right after (docs/site.md, "Start-up"): wait for that mark too.
-  await warmPage.waitForFunction(() => window.__e2eT.hydrated !== null, null, { timeout: 10_000 });
-  const T = await warmPage.evaluate(() => window.__e2eT);
+  await page.waitForFunction(() => window.__e2eT.hydrated !== null, null, { timeout: 10_000 });
+  const T = await page.evaluate(() => window.__e2eT);
   assert.ok(T.input !== null && T.hydrated !== null && T.answer !== null, `missing marks: ${JSON.stringify(T)}`);
-  say(t, `DOMContentLoaded at ${T.dcl.toFixed(0)} ms, pasted at ${T.input.toFixed(0)} ms, hydrated at ${T.hydrated.toFixed(0)} ms, answer at ${T.answer.toFixed(0)} ms, debounce ${debounce} ms; long tasks [start, ms]: ${JSON.stringify(T.longTasks)}`);
   // The app diagnoses text that was there when it started at once. Had it waited for the
   // debounce anyway (answer a debounce or more after hydration), deduct it and say so.
   // When did the diagnosis start? The page's own measure of its last diagnosis (start to
   // rendered answer, including building the core's matcher on first use) says.
-  const took = await warmPage.evaluate(() => window.__culpritLastDiagnoseMs);
+  const took = await page.evaluate(() => window.__culpritLastDiagnoseMs);
   assert.equal(typeof took, 'number', 'window.__culpritLastDiagnoseMs is not set after the first diagnosis');
   const startedAfterHydration = T.answer - took - T.hydrated;
-  say(t, `diagnosis + render took ${took.toFixed(1)} ms (page's own measure), so it started ${startedAfterHydration.toFixed(0)} ms after hydration`);
   const debounced = startedAfterHydration >= debounce * 0.9;
-  const firstDiagnosis = debounced ? T.answer - debounce : T.answer;
+  const first = debounced ? T.answer - debounce : T.answer;
   say(
     t,
-    debounced
-      ? `the diagnosis started ${startedAfterHydration.toFixed(0)} ms after hydration: the ${debounce} ms debounce WAS applied to the text present at start; deducted it: first diagnosis ${firstDiagnosis.toFixed(0)} ms (answer − debounce)`
-      : `navigation start to first diagnosis of a 10 KB page, cold: ${firstDiagnosis.toFixed(0)} ms (no debounce applied, none deducted)`,
+    `${label}: DOMContentLoaded at ${T.dcl.toFixed(0)} ms, answer at ${T.answer.toFixed(0)} ms, hydrated at ${T.hydrated.toFixed(0)} ms; ` +
+      `diagnosis + render took ${took.toFixed(1)} ms (page's own measure); ` +
+      (debounced
+        ? `it started ${startedAfterHydration.toFixed(0)} ms after hydration: the ${debounce} ms debounce WAS applied to the text present at start, deducted: ${first.toFixed(0)} ms`
+        : `first diagnosis ${first.toFixed(0)} ms (no debounce applied, none deducted)`) +
+      `; long tasks [start, ms]: ${JSON.stringify(T.longTasks)}`,
   );
-  say(t, `target ${TARGET_FIRST_DIAGNOSIS_MS} ms: ${firstDiagnosis <= TARGET_FIRST_DIAGNOSIS_MS ? 'met' : 'NOT met'} (${firstDiagnosis.toFixed(0)} ms)`);
-  assert.ok(firstDiagnosis <= BUDGET_FIRST_DIAGNOSIS_MS, `first diagnosis at ${firstDiagnosis.toFixed(0)} ms after navigation start${debounced ? ' (debounce deducted)' : ''}, over ${BUDGET_FIRST_DIAGNOSIS_MS} ms; long tasks: ${JSON.stringify(T.longTasks)}`);
+  return { first, ctx, page };
+}
+
+test(`(b) navigation start to first diagnosis of a 10 KB page pasted at DOMContentLoaded, cold cache, median of ${COLD_LOADS} loads: target ${TARGET_FIRST_DIAGNOSIS_MS} ms, fails past ${BUDGET_FIRST_DIAGNOSIS_MS} ms`, { timeout: 120_000 }, async (t) => {
+  const runs = [];
+  for (let i = 0; i < COLD_LOADS; i++) {
+    const { first, ctx, page } = await coldFirstDiagnosis(t, paddedPage(10 * KB, `b${i}`), `cold load ${i + 1}`);
+    runs.push(first);
+    // The last page stays open: (c) measures later pastes on it.
+    if (i < COLD_LOADS - 1) await ctx.close();
+    else [warmCtx, warmPage] = [ctx, page];
+  }
+  const mid = median(runs);
+  say(t, `navigation start to first diagnosis of a 10 KB page, cold: median ${mid.toFixed(0)} ms (runs: ${runs.map((x) => x.toFixed(0)).join(', ')})`);
+  say(t, `target ${TARGET_FIRST_DIAGNOSIS_MS} ms: ${mid <= TARGET_FIRST_DIAGNOSIS_MS ? 'met' : 'NOT met'} (median ${mid.toFixed(0)} ms)`);
+  assert.ok(mid <= BUDGET_FIRST_DIAGNOSIS_MS, `the median first diagnosis is ${mid.toFixed(0)} ms after navigation start, over ${BUDGET_FIRST_DIAGNOSIS_MS} ms (runs: ${runs.map((x) => x.toFixed(0)).join(', ')})`);
 });
 
 /** Pastes `text` into the warm page and returns the page's own measure of the diagnosis. */
@@ -218,7 +240,6 @@ async function timedDiagnosis(text, label) {
   return warmPage.evaluate(() => window.__culpritLastDiagnoseMs);
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 test(`(c) after the debounce, a 10 KB paste is diagnosed and shown within a frame (${BUDGET_10KB_MS} ms), 1 MB within ${BUDGET_1MB_MS} ms`, { timeout: 120_000 }, async (t) => {
   assert.ok(warmPage, '(b) did not leave a page to measure on');
