@@ -30,7 +30,7 @@ impl State {
     /// anything.
     fn initial() -> Self {
         let mut s = Self::default();
-        if let Some(early) = super::take_early() {
+        if let Some(early) = super::early() {
             s.show(early.outcome, early.text, early.when, early.started, true);
         }
         s

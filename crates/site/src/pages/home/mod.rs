@@ -68,7 +68,6 @@ thread_local! {
     static ANSWER: RefCell<Option<UseReducerDispatcher<State>>> = const { RefCell::new(None) };
     static QUEUED: RefCell<Vec<Action>> = const { RefCell::new(Vec::new()) };
     static EARLY: RefCell<Option<Early>> = const { RefCell::new(None) };
-    static EARLY_TEXT: RefCell<Option<Rc<str>>> = const { RefCell::new(None) };
 }
 
 /// Connects the answer's reducer; actions sent before it existed are delivered now.
@@ -122,6 +121,7 @@ pub fn say(message: String) {
 }
 
 /// A diagnosis of what the paste area held when the app started.
+#[derive(Clone)]
 pub struct Early {
     pub text: Rc<str>,
     pub outcome: Outcome,
@@ -130,7 +130,7 @@ pub struct Early {
 }
 
 /// Diagnoses the paste area's text as the app starts; the answer's first state is made of
-/// it ([`take_early`]).
+/// it ([`early`]).
 #[cfg(feature = "hydrate")]
 fn diagnose_early(text: String) {
     if text.trim().is_empty() {
@@ -139,11 +139,9 @@ fn diagnose_early(text: String) {
     let started = browser::now_ms();
     let when = browser::now_utc();
     let outcome = outcome_of(text.as_bytes());
-    let text: Rc<str> = Rc::from(text);
-    EARLY_TEXT.with(|e| *e.borrow_mut() = Some(text.clone()));
     EARLY.with(|e| {
         *e.borrow_mut() = Some(Early {
-            text,
+            text: Rc::from(text),
             outcome,
             started,
             when,
@@ -151,14 +149,14 @@ fn diagnose_early(text: String) {
     });
 }
 
-/// The diagnosis made as the app started, once.
-fn take_early() -> Option<Early> {
-    EARLY.with(|e| e.borrow_mut().take())
+/// The diagnosis made as the app started, if any.
+fn early() -> Option<Early> {
+    EARLY.with(|e| e.borrow().clone())
 }
 
 /// True when the answer was made, as the app started, of exactly `text`.
 fn answered_at_start(text: &str) -> bool {
-    EARLY_TEXT.with(|e| e.borrow().as_deref() == Some(text))
+    EARLY.with(|e| e.borrow().as_ref().is_some_and(|e| *e.text == *text))
 }
 
 /// Starts the home page in its own build: diagnoses what is already in the paste area,
